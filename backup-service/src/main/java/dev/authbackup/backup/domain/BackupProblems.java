@@ -1,0 +1,43 @@
+package dev.authbackup.backup.domain;
+
+import dev.authbackup.common.problem.ProblemException;
+
+/** The problems backup-service answers with, one type per cause. */
+public final class BackupProblems {
+
+    public static final String NO_BACKUP = "no-backup";
+    public static final String STALE_VERSION = "stale-version";
+    public static final String PRECONDITION_REQUIRED = "precondition-required";
+    public static final String CIPHERTEXT_TOO_LARGE = "payload-too-large";
+    public static final String DUPLICATE_ENTRY = "duplicate-entry";
+
+    private BackupProblems() {
+    }
+
+    public static ProblemException noBackup(Platform platform) {
+        return new ProblemException(NO_BACKUP, 404, "No backup",
+                "This account has no backup in the " + platform + " storage location.");
+    }
+
+    public static ProblemException staleVersion(int currentVersion) {
+        return new ProblemException(STALE_VERSION, 412, "The backup changed since you read it",
+                "The current version is " + currentVersion + "; read it and upload again with If-Match: \""
+                        + currentVersion + "\".")
+                .with("currentVersion", currentVersion);
+    }
+
+    public static ProblemException preconditionRequired() {
+        return new ProblemException(PRECONDITION_REQUIRED, 428, "Precondition required",
+                "Send If-None-Match: * to create the first backup, or If-Match: \"<version>\" to replace one.");
+    }
+
+    public static ProblemException ciphertextTooLarge(int limit) {
+        return new ProblemException(CIPHERTEXT_TOO_LARGE, 413, "Backup too large",
+                "The ciphertext may be at most " + limit + " bytes.").with("maxBytes", limit);
+    }
+
+    public static ProblemException duplicateEntry(String ref) {
+        return new ProblemException(DUPLICATE_ENTRY, 422, "The same account is in the backup twice",
+                "Entry '" + ref + "' has the fingerprint of an earlier entry.").with("ref", ref);
+    }
+}

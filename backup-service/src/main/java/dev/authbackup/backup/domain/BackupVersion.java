@@ -1,0 +1,62 @@
+package dev.authbackup.backup.domain;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * One stored version: the app's ciphertext, the data key wrapped under a KEK, and the cleartext
+ * manifest (refs, kinds, push flags, fingerprints: nothing secret).
+ */
+@Entity
+@Table(name = "backup_version")
+public class BackupVersion extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "backup_id", nullable = false)
+    public UUID backupId;
+
+    @Column(nullable = false)
+    public int version;
+
+    @Column(name = "device_id", nullable = false)
+    public String deviceId;
+
+    @Column(name = "device_name", nullable = false)
+    public String deviceName;
+
+    public byte[] ciphertext;
+
+    @Column(name = "wrapped_key")
+    public byte[] wrappedKey;
+
+    @Column(name = "kek_id", nullable = false)
+    public String kekId;
+
+    /** The manifest as JSON text. */
+    @Column(nullable = false)
+    public String manifest;
+
+    public byte[] settings;
+
+    @Column(name = "entry_count", nullable = false)
+    public int entryCount;
+
+    /** SHA-256 of what the client sent, so a retried upload is recognised instead of stored twice. */
+    @Column(name = "content_hash", nullable = false)
+    public String contentHash;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    public static Uni<BackupVersion> find(UUID backupId, int version) {
+        return find("backupId = ?1 and version = ?2", backupId, version).firstResult();
+    }
+}

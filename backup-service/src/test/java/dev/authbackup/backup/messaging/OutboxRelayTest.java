@@ -1,0 +1,98 @@
+package dev.authbackup.backup.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.authbackup.testsupport.TestDatabase;
+import dev.authbackup.testsupport.TestIssuer;
+import dev.authbackup.testsupport.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A stored backup reaches Kafka through the outbox: CloudEvents headers, account key, no secrets. */
+@QuarkusTest
+@WithTestResource(TestIssuer.class)
+class OutboxRelayTest {
+
+    private static KafkaCompanion kafka;
+
+    @BeforeAll
+    static void setUp() {
+        TestDatabase.truncateAll();
+        kafka = TestKafka.companion();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        kafka.close();
+    }
+
+    @Test
+    void aStoredBackupIsPublishedAsBackupStoredV1() throws Exception {
+        TestIssuer.Token alice = TestIssuer.token();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String ciphertext = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        String dataKey = Base64.getEncoder().encodeToString(key);
+        String fingerprint = HexFormat.of().formatHex(key);
+        // Read from the end of the topic as it is now, so that only this test's events count.
+        var consumer = kafka.consumeStrings();
+        var records = consumer.fromTopics("backup.events", Duration.ofSeconds(20));
+        records.awaitSubscription();
+
+        given().header("Authorization", alice.bearer()).header("If-None-Match", "*").contentType("application/json")
+                .body(Map.of("deviceId", "dev-1", "deviceName", "Phone", "ciphertext", ciphertext, "dataKey", dataKey,
+                        "manifest", Map.of("entries", List.of(Map.of("ref", "g1", "kind", "third_party",
+                                "pushEnabled", false, "fingerprint", fingerprint)))))
+                .put("/v1/backups/ios").then().statusCode(201);
+
+        List<ConsumerRecord<String, String>> mine = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            mine.clear();
+            records.getRecords().stream().filter(r -> alice.accountId().equals(r.key())).forEach(mine::add);
+            return !mine.isEmpty();
+        });
+        records.stop();
+        assertEquals(1, mine.size());
+        ConsumerRecord<String, String> record = mine.get(0);
+        assertEquals("1.0", TestKafka.header(record, "ce_specversion"));
+        assertEquals("backup.stored.v1", TestKafka.header(record, "ce_type"));
+        assertEquals("/backup-service", TestKafka.header(record, "ce_source"));
+        assertEquals("ios", TestKafka.header(record, "ce_subject"));
+        assertEquals("application/json", TestKafka.header(record, "content-type"));
+        assertNotNull(TestKafka.header(record, "ce_id"));
+        assertNotNull(java.time.OffsetDateTime.parse(TestKafka.header(record, "ce_time")));
+
+        JsonNode data = new ObjectMapper().readTree(record.value());
+        assertEquals(alice.accountId(), data.get("accountId").asText());
+        assertEquals(1, data.get("version").asInt());
+        assertEquals("current", data.get("status").asText());
+        assertEquals("g1", data.get("entries").get(0).get("ref").asText());
+        assertEquals(fingerprint, data.get("entries").get(0).get("fingerprint").asText());
+        assertFalse(record.value().contains(ciphertext), "no ciphertext in events");
+        assertFalse(record.value().contains(dataKey), "no data key in events");
+
+        // Delivered events leave the outbox.
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.count(
+                "SELECT count(*) FROM outbox_event WHERE message_key = ?", alice.accountId()) == 0);
+        assertTrue(TestDatabase.count("SELECT count(*) FROM backup_version") >= 1);
+    }
+}

@@ -1,0 +1,227 @@
+package dev.authbackup.backup.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.authbackup.testsupport.TestDatabase;
+import dev.authbackup.testsupport.TestIssuer;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** PUT and GET of /v1/backups/{platform}: versions, preconditions, validation, isolation between accounts. */
+@QuarkusTest
+@WithTestResource(TestIssuer.class)
+class BackupResourceTest {
+
+    private static final String PROBLEM = "https://authbackup.dev/problems/";
+
+    @BeforeAll
+    static void cleanDatabase() {
+        TestDatabase.truncateAll();
+    }
+
+    private static ValidatableResponse put(TestIssuer.Token token, String platform, String header, String value,
+            Object body) {
+        var request = given().header("Authorization", token.bearer()).contentType("application/json").body(body);
+        if (header != null) {
+            request.header(header, value);
+        }
+        return request.when().put("/v1/backups/" + platform).then();
+    }
+
+    private static long versions(TestIssuer.Token token) {
+        return TestDatabase.count("""
+                SELECT count(*) FROM backup_version v JOIN backup b ON b.id = v.backup_id WHERE b.account_id = ?""",
+                token.accountId());
+    }
+
+    private static long outbox(TestIssuer.Token token) {
+        // The relay may already have sent them; what it sent plus what waits is all there ever was.
+        return TestDatabase.count("SELECT count(*) FROM outbox_event WHERE message_key = ?", token.accountId());
+    }
+
+    @Test
+    void theFirstUploadCreatesVersion1AndLaterOnesCountUp() {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(4))
+                .statusCode(201)
+                .header("ETag", "\"1\"")
+                .body("platform", equalTo("ios"))
+                .body("version", equalTo(1))
+                .body("status", equalTo("current"))
+                .body("deviceId", equalTo("iphone-A.1"))
+                .body("entryCount", equalTo(4))
+                .body("entries[0].ref", equalTo("e0"))
+                .body("entries[0].kind", equalTo("personal"))
+                .body("entries[0].pushEnabled", equalTo(true))
+                .body("entries[0].fingerprint", equalTo(null))
+                .body("updatedAt", notNullValue());
+        put(alice, "ios", "If-Match", "\"1\"", BackupFixtures.upload(5))
+                .statusCode(200).header("ETag", "\"2\"").body("version", equalTo(2)).body("entryCount", equalTo(5));
+        given().header("Authorization", alice.bearer()).get("/v1/backups/ios").then()
+                .statusCode(200).header("ETag", "\"2\"").body("version", equalTo(2))
+                .body("deviceName", equalTo("Alice's iPhone"))
+                .body(not(containsString("ciphertext"))).body(not(containsString("dataKey")));
+        assertEquals(2, versions(alice));
+    }
+
+    @Test
+    void theDataKeyIsStoredOnlyWrappedUnderAKeyEncryptionKey() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> body = BackupFixtures.upload(1);
+        put(alice, "android", "If-None-Match", "*", body).statusCode(201);
+        byte[] dataKey = Base64.getDecoder().decode((String) body.get("dataKey"));
+        byte[] wrapped = (byte[]) TestDatabase.scalar("""
+                SELECT v.wrapped_key FROM backup_version v JOIN backup b ON b.id = v.backup_id WHERE b.account_id = ?""",
+                alice.accountId());
+        assertEquals(12 + 32 + 16, wrapped.length, "nonce + sealed key + GCM tag");
+        assertFalse(new String(wrapped, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains(new String(dataKey, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertEquals("test-2", TestDatabase.scalar("""
+                SELECT v.kek_id FROM backup_version v JOIN backup b ON b.id = v.backup_id WHERE b.account_id = ?""",
+                alice.accountId()));
+    }
+
+    @Test
+    void aStaleVersionIs412WithTheCurrentVersionAndStoresNothing() {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(2)).statusCode(201);
+        put(alice, "ios", "If-Match", "\"1\"", BackupFixtures.upload(2)).statusCode(200);
+        long events = outbox(alice);
+
+        put(alice, "ios", "If-Match", "\"1\"", BackupFixtures.upload(3))
+                .statusCode(412).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "stale-version")).body("currentVersion", equalTo(2));
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(3))
+                .statusCode(412).body("type", equalTo(PROBLEM + "stale-version")).body("currentVersion", equalTo(2));
+
+        assertEquals(2, versions(alice));
+        assertEquals(events, outbox(alice) , "no event without a state change");
+    }
+
+    @Test
+    void withoutAPreconditionTheAnswerIs428() {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "ios", null, null, BackupFixtures.upload(1))
+                .statusCode(428).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "precondition-required"));
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
+    void retryingTheSameUploadAnswersTheSameAndCreatesNoVersion() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> first = BackupFixtures.upload(2);
+        put(alice, "ios", "If-None-Match", "*", first).statusCode(201).body("version", equalTo(1));
+        put(alice, "ios", "If-None-Match", "*", first).statusCode(201).body("version", equalTo(1));
+        Map<String, Object> second = BackupFixtures.upload(2);
+        put(alice, "ios", "If-Match", "\"1\"", second).statusCode(200).body("version", equalTo(2));
+        put(alice, "ios", "If-Match", "\"1\"", second).statusCode(200).body("version", equalTo(2));
+        assertEquals(2, versions(alice));
+    }
+
+    @Test
+    void ciphertextOver256KiBIs413() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> body = BackupFixtures.upload(1);
+        body.put("ciphertext", BackupFixtures.base64(256 * 1024 + 1));
+        put(alice, "ios", "If-None-Match", "*", body)
+                .statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "payload-too-large"));
+        body.put("ciphertext", BackupFixtures.base64(256 * 1024));
+        put(alice, "ios", "If-None-Match", "*", body).statusCode(201);
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "ios", "If-None-Match", "*", "{\"deviceId\": ")
+                .statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "malformed-request"));
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
+    void anUnknownKindIs400NamingTheField() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> entry = BackupFixtures.entry("e1", "martian", false);
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(List.of(entry)))
+                .statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "malformed-request"))
+                .body("detail", containsString("manifest.entries[0].kind"))
+                .body(not(containsString("martian")));
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
+    void invalidFieldsAre422WithEveryField() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> entry = BackupFixtures.entry("e1", "personal", false);
+        entry.put("fingerprint", "not-hex");
+        Map<String, Object> body = BackupFixtures.upload(List.of(entry));
+        body.put("deviceId", "has spaces");
+        put(alice, "ios", "If-None-Match", "*", body)
+                .statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "validation-failed"))
+                .body("errors.field", org.hamcrest.Matchers.hasItems("deviceId", "manifest.entries[0].fingerprint"));
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
+    void aDataKeyThatIsNot32BytesIs422() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> body = BackupFixtures.upload(1);
+        body.put("dataKey", BackupFixtures.base64(16));
+        put(alice, "ios", "If-None-Match", "*", body).statusCode(422)
+                .body("type", equalTo(PROBLEM + "validation-failed"));
+        body.put("dataKey", "%%%not base64%%%");
+        put(alice, "ios", "If-None-Match", "*", body).statusCode(422)
+                .body("type", equalTo(PROBLEM + "validation-failed")).body(not(containsString("%%%")));
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
+    void theSameAccountTwiceInOneBackupIs422DuplicateEntry() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> a = BackupFixtures.entry("a", "third_party", false);
+        Map<String, Object> b = BackupFixtures.entry("b", "third_party", false);
+        b.put("fingerprint", a.get("fingerprint"));
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(List.of(a, b)))
+                .statusCode(422).body("type", equalTo(PROBLEM + "duplicate-entry")).body("ref", equalTo("b"));
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
+    void anotherAccountsBackupIs404AndUntouched() {
+        TestIssuer.Token alice = TestIssuer.token();
+        TestIssuer.Token bob = TestIssuer.token();
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(1)).statusCode(201);
+        given().header("Authorization", bob.bearer()).get("/v1/backups/ios").then()
+                .statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "no-backup"));
+        // bob's first upload is his own backup; alice's stays at version 1.
+        put(bob, "ios", "If-Match", "\"1\"", BackupFixtures.upload(1)).statusCode(412).body("currentVersion", equalTo(0));
+        put(bob, "ios", "If-None-Match", "*", BackupFixtures.upload(1)).statusCode(201);
+        assertEquals(1, versions(alice));
+        assertNotEquals(alice.accountId(), bob.accountId());
+    }
+
+    @Test
+    void anUnknownPlatformIs404() {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "windows-phone", "If-None-Match", "*", BackupFixtures.upload(1))
+                .statusCode(404).contentType("application/problem+json");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.authbackup.common.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Records an event to publish, inside the caller's transaction. There is no other way to emit an
+ * event: a state change and its event commit together or not at all.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Outbox(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds an event to the outbox of the current transaction.
+     *
+     * @param topic   the Kafka topic
+     * @param key     the Kafka key: the recovery account id
+     * @param type    the versioned CloudEvents type, e.g. {@code backup.stored.v1}
+     * @param subject the CloudEvents subject (what the event is about within the account), may be null
+     * @param data    the event record; serialised as JSON
+     * @return the event id
+     */
+    public Uni<UUID> publish(String topic, String key, String type, String subject, Object data) {
+        return Panache.currentTransaction().flatMap(tx -> {
+            if (tx == null) {
+                return Uni.createFrom().failure(new IllegalStateException(
+                        "An outbox event must be written inside the transaction of its state change"));
+            }
+            OutboxEvent event = new OutboxEvent();
+            event.id = UUID.randomUUID();
+            event.topic = topic;
+            event.messageKey = key;
+            event.type = type;
+            event.subject = subject;
+            event.occurredAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+            try {
+                event.payload = json.writeValueAsString(data);
+            } catch (JsonProcessingException e) {
+                return Uni.createFrom().failure(new IllegalArgumentException("Event data is not serialisable", e));
+            }
+            return event.persist().replaceWith(event.id);
+        });
+    }
+}

@@ -1,0 +1,158 @@
+package dev.authbackup.common.outbox;
+
+import static dev.authbackup.common.messaging.CloudEventHeaders.*;
+
+import dev.authbackup.common.config.PlatformConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves committed outbox events to Kafka, oldest first, and deletes each once the broker acknowledged
+ * it (acks=all, idempotent producer). Delivery is at least once; consumers deduplicate by event id.
+ *
+ * <p>One relay per service database sends at a time (a transaction-scoped advisory lock), so that
+ * several replicas never reorder one account's events.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    public static final String CHANNEL = "outbox";
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Any constant works: it only has to be the same for every replica of one service. */
+    private static final long RELAY_LOCK = 0x6f7574626f78L;
+
+    private final Pool pool;
+    private final MutinyEmitter<String> emitter;
+    private final Vertx vertx;
+    private final PlatformConfig config;
+    private final String source;
+    private final Counter published;
+    private final Counter failures;
+    private final AtomicLong backlog = new AtomicLong();
+    private volatile boolean running;
+
+    public OutboxRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
+            PlatformConfig config, MeterRegistry registry) {
+        this.pool = pool;
+        this.emitter = emitter;
+        this.vertx = vertx;
+        this.config = config;
+        this.source = "/" + config.serviceName();
+        this.published = Counter.builder("authbackup.outbox.published")
+                .description("Events the outbox relay delivered to Kafka").register(registry);
+        this.failures = Counter.builder("authbackup.outbox.relay.failures")
+                .description("Relay rounds that failed and will be retried").register(registry);
+        registry.gauge("authbackup.outbox.backlog", backlog);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.outbox().enabled()) {
+            running = true;
+            schedule(0);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+    }
+
+    private void schedule(long delayMillis) {
+        if (!running) {
+            return;
+        }
+        vertx.setTimer(Math.max(1, delayMillis), id -> relayOnce().subscribe().with(
+                sent -> schedule(sent >= config.outbox().batchSize() ? 0 : config.outbox().pollInterval().toMillis()),
+                failure -> {
+                    failures.increment();
+                    LOG.warnf("Outbox relay round failed, retrying in %s: %s", config.outbox().retryDelay(),
+                            failure.getMessage());
+                    schedule(config.outbox().retryDelay().toMillis());
+                }));
+    }
+
+    /** Sends one batch; answers how many events were delivered. */
+    public Uni<Integer> relayOnce() {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked").execute(Tuple.of(RELAY_LOCK))
+                .flatMap(lock -> lock.iterator().next().getBoolean("locked")
+                        ? sendBatch(connection)
+                        : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Integer> sendBatch(SqlConnection connection) {
+        return connection.preparedQuery("""
+                SELECT id, topic, message_key, type, subject, occurred_at, payload,
+                       count(*) OVER () AS backlog
+                FROM outbox_event ORDER BY seq LIMIT $1""")
+                .execute(Tuple.of(config.outbox().batchSize()))
+                .flatMap(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    long pending = 0;
+                    for (Row row : rows) {
+                        pending = row.getLong("backlog");
+                        ids.add(row.getUUID("id"));
+                        sends.add(emitter.sendMessage(toMessage(row)));
+                    }
+                    backlog.set(pending);
+                    if (ids.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    // Sent in order on one idempotent producer: per-partition order is kept.
+                    return Uni.join().all(sends).andFailFast()
+                            .flatMap(acked -> connection
+                                    .preparedQuery("DELETE FROM outbox_event WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids.toArray(new UUID[0]))))
+                            .map(deleted -> {
+                                published.increment(ids.size());
+                                backlog.addAndGet(-ids.size());
+                                return ids.size();
+                            });
+                });
+    }
+
+    private Message<String> toMessage(Row row) {
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, SPEC_VERSION, SPEC_VERSION_1_0);
+        header(headers, ID, row.getUUID("id").toString());
+        header(headers, TYPE, row.getString("type"));
+        header(headers, SOURCE, source);
+        header(headers, TIME, row.getOffsetDateTime("occurred_at").format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        if (row.getString("subject") != null) {
+            header(headers, SUBJECT, row.getString("subject"));
+        }
+        header(headers, CONTENT_TYPE, JSON);
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.getString("topic"))
+                .withKey(row.getString("message_key"))
+                .withHeaders(headers)
+                .build();
+        return Message.of(row.getString("payload")).addMetadata(metadata);
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

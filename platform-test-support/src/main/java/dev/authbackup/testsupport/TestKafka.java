@@ -1,0 +1,53 @@
+package dev.authbackup.testsupport;
+
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** The real broker that ./platform test starts, through SmallRye's KafkaCompanion. */
+public final class TestKafka {
+
+    private TestKafka() {
+    }
+
+    public static String bootstrapServers() {
+        return ConfigProvider.getConfig().getOptionalValue("kafka.bootstrap.servers", String.class)
+                .orElse("127.0.0.1:9092");
+    }
+
+    /** A companion on the broker; close it after the test class. */
+    public static KafkaCompanion companion() {
+        return new KafkaCompanion(bootstrapServers());
+    }
+
+    /** A CloudEvents binary-mode record, as a service's outbox relay writes it. */
+    public static ProducerRecord<String, String> cloudEvent(String topic, String key, String id, String type,
+            String json) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", bytes("1.0"));
+        headers.add("ce_id", bytes(id));
+        headers.add("ce_type", bytes(type));
+        headers.add("ce_source", bytes("/test"));
+        headers.add("ce_time", bytes(OffsetDateTime.now(ZoneOffset.UTC).toString()));
+        headers.add("content-type", bytes("application/json"));
+        return new ProducerRecord<>(topic, null, key, json, headers);
+    }
+
+    public static ProducerRecord<String, String> cloudEvent(String topic, String key, String type, String json) {
+        return cloudEvent(topic, key, UUID.randomUUID().toString(), type, json);
+    }
+
+    public static String header(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.authbackup.recovery.messaging;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.authbackup.testsupport.TestDatabase;
+import dev.authbackup.testsupport.TestIssuer;
+import dev.authbackup.testsupport.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * backup.events reach the projection through the real broker: once per event id, never going back
+ * to an older version, and a poison message is dead-lettered without stopping the partition.
+ */
+@QuarkusTest
+@WithTestResource(TestIssuer.class)
+class BackupEventsConsumerTest {
+
+    private static KafkaCompanion kafka;
+
+    @BeforeAll
+    static void setUp() {
+        TestDatabase.truncateAll();
+        kafka = TestKafka.companion();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        kafka.close();
+    }
+
+    private static String stored(String account, String platform, int version, String... refs) {
+        StringBuilder entries = new StringBuilder();
+        for (String ref : refs) {
+            if (!entries.isEmpty()) {
+                entries.append(',');
+            }
+            entries.append("""
+                    {"ref":"%s","kind":"third_party","pushEnabled":false,"fingerprint":"%s"}""".formatted(ref,
+                    "ab".repeat(32)));
+        }
+        return """
+                {"accountId":"%s","platform":"%s","version":%d,"status":"current","updatedAt":"2026-11-25T10:00:00Z",
+                 "deviceId":"dev-1","entries":[%s]}""".formatted(account, platform, version, entries);
+    }
+
+    private static void send(ProducerRecord<String, String> record) {
+        kafka.produceStrings().fromRecords(record).awaitCompletion(Duration.ofSeconds(10));
+    }
+
+    private static Long projectedVersion(String account, String platform) {
+        Object version = TestDatabase.scalar(
+                "SELECT version FROM backup_projection WHERE account_id = ? AND platform = ?", account, platform);
+        return version == null ? null : ((Number) version).longValue();
+    }
+
+    @Test
+    void aStoredBackupIsProjected() {
+        String account = "u-" + UUID.randomUUID();
+        send(TestKafka.cloudEvent("backup.events", account, "backup.stored.v1", stored(account, "ios", 1, "a", "b")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(1).equals(projectedVersion(account, "ios")));
+        String entries = (String) TestDatabase.scalar(
+                "SELECT entries FROM backup_projection WHERE account_id = ?", account);
+        assertEquals(2, entries.split("\"ref\"").length - 1);
+    }
+
+    @Test
+    void aRedeliveredEventIsAppliedOnce() {
+        String account = "u-" + UUID.randomUUID();
+        String id = UUID.randomUUID().toString();
+        String later = UUID.randomUUID().toString();
+        send(TestKafka.cloudEvent("backup.events", account, id, "backup.stored.v1", stored(account, "ios", 1, "a")));
+        send(TestKafka.cloudEvent("backup.events", account, id, "backup.stored.v1", stored(account, "ios", 1, "a")));
+        // A marker after both copies: once it is applied, both copies have been through the consumer.
+        send(TestKafka.cloudEvent("backup.events", account, later, "backup.stored.v1", stored(account, "android", 1, "z")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> projectedVersion(account, "android") != null);
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM processed_event WHERE event_id = ?", id));
+        assertEquals(1, TestDatabase.count(
+                "SELECT count(*) FROM backup_projection WHERE account_id = ? AND platform = 'ios'", account));
+        assertEquals(1L, projectedVersion(account, "ios"));
+    }
+
+    @Test
+    void anOlderVersionArrivingLateNeverOverwritesANewerOne() {
+        String account = "u-" + UUID.randomUUID();
+        send(TestKafka.cloudEvent("backup.events", account, "backup.stored.v1", stored(account, "ios", 3, "new")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(3).equals(projectedVersion(account, "ios")));
+        String late = UUID.randomUUID().toString();
+        send(TestKafka.cloudEvent("backup.events", account, late, "backup.stored.v1", stored(account, "ios", 2, "old")));
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM processed_event WHERE event_id = ?", late) == 1);
+        assertEquals(3L, projectedVersion(account, "ios"));
+        String entries = (String) TestDatabase.scalar("SELECT entries FROM backup_projection WHERE account_id = ?", account);
+        assertEquals(true, entries.contains("\"new\""));
+    }
+
+    @Test
+    void aPoisonMessageIsDeadLetteredAndThePartitionKeepsFlowing() {
+        String account = "u-" + UUID.randomUUID();
+        var dlq = kafka.consumeStrings()
+                .fromTopics("recovery-service.dlq", Duration.ofSeconds(30));
+        dlq.awaitSubscription();
+        // Same key, so the same partition: the good event after the poison one must still be applied.
+        send(new ProducerRecord<>("backup.events", account, "this is not a CloudEvent"));
+        send(TestKafka.cloudEvent("backup.events", account, "backup.stored.v1", "{\"not\": \"a valid stored event\"}"));
+        send(TestKafka.cloudEvent("backup.events", account, "backup.stored.v1", stored(account, "ios", 1, "ok")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(1).equals(projectedVersion(account, "ios")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> dlq.getRecords().stream()
+                .filter(r -> account.equals(r.key())).count() == 2);
+        dlq.stop();
+        var dead = dlq.getRecords().stream().filter(r -> account.equals(r.key())).findFirst().orElseThrow();
+        var reason = dead.headers().lastHeader("dead-letter-reason");
+        assertEquals(true, reason != null && !new String(reason.value(), StandardCharsets.UTF_8).isBlank());
+    }
+}
