@@ -26,8 +26,8 @@ public class TestIssuer implements QuarkusTestResourceLifecycleManager {
     public static final String ISSUER = "https://issuer.test/realms/authenticator";
     public static final String AUDIENCE = "authenticator-api";
     // System properties are shared by every class loader of the test JVM (the test's and Quarkus').
-    private static final String PRIVATE_KEY = "authbackup.test-issuer.private-key";
-    private static final String PUBLIC_KEY = "authbackup.test-issuer.public-key";
+    private static final String PRIVATE_KEY = "test-issuer.private-key";
+    private static final String PUBLIC_KEY = "test-issuer.public-key";
 
     @Override
     public Map<String, String> start() {

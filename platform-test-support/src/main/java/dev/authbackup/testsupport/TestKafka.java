@@ -1,6 +1,9 @@
 package dev.authbackup.testsupport;
 
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,6 +26,17 @@ public final class TestKafka {
     /** A companion on the broker; close it after the test class. */
     public static KafkaCompanion companion() {
         return new KafkaCompanion(bootstrapServers());
+    }
+
+    /**
+     * Reads a topic from its first offset for {@code duration}, as a group of its own: records that
+     * arrive before the consumer is assigned its partitions are not missed. Filter by key.
+     */
+    public static ConsumerTask<String, String> readFromStart(KafkaCompanion kafka, String topic, Duration duration) {
+        return kafka.consumeStrings()
+                .withGroupId("test-reader-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(topic, duration);
     }
 
     /** A CloudEvents binary-mode record, as a service's outbox relay writes it. */

@@ -53,10 +53,8 @@ class OutboxRelayTest {
         String ciphertext = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         String dataKey = Base64.getEncoder().encodeToString(key);
         String fingerprint = HexFormat.of().formatHex(key);
-        // Read from the end of the topic as it is now, so that only this test's events count.
-        var consumer = kafka.consumeStrings();
-        var records = consumer.fromTopics("backup.events", Duration.ofSeconds(20));
-        records.awaitSubscription();
+        // Reads the topic from its start; only this test account's records count.
+        var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(20));
 
         given().header("Authorization", alice.bearer()).header("If-None-Match", "*").contentType("application/json")
                 .body(Map.of("deviceId", "dev-1", "deviceName", "Phone", "ciphertext", ciphertext, "dataKey", dataKey,
@@ -94,5 +92,46 @@ class OutboxRelayTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.count(
                 "SELECT count(*) FROM outbox_event WHERE message_key = ?", alice.accountId()) == 0);
         assertTrue(TestDatabase.count("SELECT count(*) FROM backup_version") >= 1);
+    }
+
+    @Test
+    void aRefusedUploadEmitsNoEvent() {
+        TestIssuer.Token alice = TestIssuer.token();
+        var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(30));
+        upload(alice, "If-None-Match", "*", 201);
+        upload(alice, "If-Match", "\"1\"", 200);
+        upload(alice, "If-Match", "\"1\"", 412);
+        upload(alice, "If-None-Match", "*", 412);
+        upload(alice, null, null, 428);
+        // One account's events keep their order on one partition: once version 3's event is here,
+        // any event of the refused uploads would have arrived before it.
+        upload(alice, "If-Match", "\"2\"", 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> versionsSeen(records, alice).contains(3));
+        records.stop();
+        assertEquals(List.of(1, 2, 3), versionsSeen(records, alice));
+    }
+
+    private static void upload(TestIssuer.Token token, String header, String value, int status) {
+        var request = given().header("Authorization", token.bearer()).contentType("application/json")
+                .body(Map.of("deviceId", "dev-1", "deviceName", "Phone",
+                        "ciphertext", Base64.getEncoder().encodeToString(java.util.UUID.randomUUID().toString().getBytes()),
+                        "dataKey", Base64.getEncoder().encodeToString(new byte[32]),
+                        "manifest", Map.of("entries", List.of())));
+        if (header != null) {
+            request.header(header, value);
+        }
+        request.put("/v1/backups/android").then().statusCode(status);
+    }
+
+    private static List<Integer> versionsSeen(
+            io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String, String> records, TestIssuer.Token token) {
+        return records.getRecords().stream().filter(r -> token.accountId().equals(r.key()))
+                .map(r -> {
+                    try {
+                        return new ObjectMapper().readTree(r.value()).get("version").asInt();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList();
     }
 }
