@@ -85,6 +85,9 @@ public class OutboxRelay {
         vertx.setTimer(Math.max(1, delayMillis), id -> relayOnce().subscribe().with(
                 sent -> schedule(sent >= config.outbox().batchSize() ? 0 : config.outbox().pollInterval().toMillis()),
                 failure -> {
+                    if (!running) {
+                        return; // shutting down: the pool is closing, the next start picks up what is left
+                    }
                     failures.increment();
                     LOG.warnf("Outbox relay round failed, retrying in %s: %s", config.outbox().retryDelay(),
                             failure.getMessage());
