@@ -169,6 +169,24 @@ public class BackupStore {
         });
     }
 
+    /** The kept versions of the live backup, newest first. */
+    @WithSession
+    public Uni<List<VersionSummary>> versions(AccountId account, Platform platform) {
+        return Backup.findLive(account.value(), platform).flatMap(head -> {
+            if (head == null) {
+                return Uni.createFrom().failure(BackupProblems.noBackup(platform));
+            }
+            return BackupVersion.listNewestFirst(head.id).map(rows -> rows.stream()
+                    .map(v -> new VersionSummary(v.version, v.createdAt.toInstant().truncatedTo(ChronoUnit.MILLIS),
+                            v.deviceName, v.entryCount))
+                    .toList());
+        });
+    }
+
+    /** One kept version, as {@code GET .../versions} lists it. */
+    public record VersionSummary(int version, java.time.Instant updatedAt, String deviceName, int entryCount) {
+    }
+
     BackupMetadata metadata(Backup head, BackupVersion version) {
         List<BackupMetadata.Entry> entries = entries(version).stream()
                 .map(e -> new BackupMetadata.Entry(e.ref(), e.kind(), e.pushEnabled())).toList();

@@ -56,6 +56,10 @@ public class BackupVersion extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
+    public static Uni<java.util.List<BackupVersion>> listNewestFirst(UUID backupId) {
+        return list("backupId = ?1 order by version desc", backupId);
+    }
+
     public static Uni<BackupVersion> find(UUID backupId, int version) {
         return find("backupId = ?1 and version = ?2", backupId, version).firstResult();
     }

@@ -45,6 +45,13 @@ public class BackupResource {
                         .entity(stored.metadata()).build());
     }
 
+    /** The kept versions, newest first (metadata only). */
+    @GET
+    @Path("/versions")
+    public Uni<java.util.List<BackupStore.VersionSummary>> versions(@PathParam("platform") String platform) {
+        return store.versions(account.id(), Platform.fromPath(platform));
+    }
+
     /** The current version's metadata; never its content. */
     @GET
     public Uni<Response> get(@PathParam("platform") String platform) {

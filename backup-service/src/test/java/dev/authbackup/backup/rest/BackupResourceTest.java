@@ -217,4 +217,50 @@ class BackupResourceTest {
         put(alice, "windows-phone", "If-None-Match", "*", BackupFixtures.upload(1))
                 .statusCode(404).contentType("application/problem+json");
     }
+
+    @Test
+    void theVersionsAreListedNewestFirstWithoutContent() {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(1)).statusCode(201);
+        put(alice, "ios", "If-Match", "\"1\"", BackupFixtures.upload(3)).statusCode(200);
+        given().header("Authorization", alice.bearer()).get("/v1/backups/ios/versions").then()
+                .statusCode(200)
+                .body("version", org.hamcrest.Matchers.contains(2, 1))
+                .body("entryCount", org.hamcrest.Matchers.contains(3, 1))
+                .body("[0].deviceName", equalTo("Alice's iPhone"))
+                .body("[0].updatedAt", notNullValue())
+                .body(not(containsString("ciphertext")));
+        given().header("Authorization", TestIssuer.token().bearer()).get("/v1/backups/ios/versions").then()
+                .statusCode(404).body("type", equalTo(PROBLEM + "no-backup"));
+    }
+
+    @Test
+    void ofTwoConcurrentUploadsWithTheSameIfMatchExactlyOneWins() throws Exception {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(1)).statusCode(201);
+        int rounds = 5;
+        for (int round = 1; round <= rounds; round++) {
+            String ifMatch = "\"" + round + "\"";
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int client = 0; client < 2; client++) {
+                Map<String, Object> body = BackupFixtures.upload(2);
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().header("Authorization", alice.bearer()).header("If-Match", ifMatch)
+                            .contentType("application/json").body(body).put("/v1/backups/ios").statusCode();
+                }));
+            }
+            start.countDown();
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                codes.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            java.util.Collections.sort(codes);
+            assertEquals(List.of(200, 412), codes, "round " + round);
+        }
+        assertEquals(1 + rounds, versions(alice));
+    }
 }
