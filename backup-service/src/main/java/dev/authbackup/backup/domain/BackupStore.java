@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -161,30 +162,28 @@ public class BackupStore {
 
     @WithSession
     public Uni<BackupMetadata> current(AccountId account, Platform platform) {
-        return Backup.findLive(account.value(), platform).flatMap(head -> {
-            if (head == null) {
-                return Uni.createFrom().failure(BackupProblems.noBackup(platform));
-            }
-            return BackupVersion.find(head.id, head.currentVersion).map(version -> metadata(head, version));
-        });
+        return liveHead(account, platform).flatMap(head -> BackupVersion.find(head.id, head.currentVersion)
+                .map(version -> metadata(head, version)));
     }
 
     /** The kept versions of the live backup, newest first. */
     @WithSession
     public Uni<List<VersionSummary>> versions(AccountId account, Platform platform) {
-        return Backup.findLive(account.value(), platform).flatMap(head -> {
-            if (head == null) {
-                return Uni.createFrom().failure(BackupProblems.noBackup(platform));
-            }
-            return BackupVersion.listNewestFirst(head.id).map(rows -> rows.stream()
-                    .map(v -> new VersionSummary(v.version, v.createdAt.toInstant().truncatedTo(ChronoUnit.MILLIS),
-                            v.deviceName, v.entryCount))
-                    .toList());
-        });
+        return liveHead(account, platform).flatMap(head -> BackupVersion.listNewestFirst(head.id)
+                .map(rows -> rows.stream()
+                        .map(v -> new VersionSummary(v.version, v.createdAt.toInstant().truncatedTo(ChronoUnit.MILLIS),
+                                v.deviceName, v.entryCount))
+                        .toList()));
     }
 
     /** One kept version, as {@code GET .../versions} lists it. */
-    public record VersionSummary(int version, java.time.Instant updatedAt, String deviceName, int entryCount) {
+    public record VersionSummary(int version, Instant updatedAt, String deviceName, int entryCount) {
+    }
+
+    /** The account's live backup on this platform; none (or deleted) is 404 {@code no-backup}. */
+    private static Uni<Backup> liveHead(AccountId account, Platform platform) {
+        return Backup.findLive(account.value(), platform).onItem().ifNull()
+                .failWith(() -> BackupProblems.noBackup(platform));
     }
 
     BackupMetadata metadata(Backup head, BackupVersion version) {

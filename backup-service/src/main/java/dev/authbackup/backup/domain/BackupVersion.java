@@ -7,6 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -56,7 +57,7 @@ public class BackupVersion extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
-    public static Uni<java.util.List<BackupVersion>> listNewestFirst(UUID backupId) {
+    public static Uni<List<BackupVersion>> listNewestFirst(UUID backupId) {
         return list("backupId = ?1 order by version desc", backupId);
     }
 

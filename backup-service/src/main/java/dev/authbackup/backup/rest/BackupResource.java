@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /** An account's backup in one storage location ({@code ios} or {@code android}). */
 @Path("/v1/backups/{platform}")
@@ -48,7 +49,7 @@ public class BackupResource {
     /** The kept versions, newest first (metadata only). */
     @GET
     @Path("/versions")
-    public Uni<java.util.List<BackupStore.VersionSummary>> versions(@PathParam("platform") String platform) {
+    public Uni<List<BackupStore.VersionSummary>> versions(@PathParam("platform") String platform) {
         return store.versions(account.id(), Platform.fromPath(platform));
     }
 

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.authbackup.backup.rest.BackupFixtures;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -113,18 +115,14 @@ class OutboxRelayTest {
 
     private static void upload(TestIssuer.Token token, String header, String value, int status) {
         var request = given().header("Authorization", token.bearer()).contentType("application/json")
-                .body(Map.of("deviceId", "dev-1", "deviceName", "Phone",
-                        "ciphertext", Base64.getEncoder().encodeToString(java.util.UUID.randomUUID().toString().getBytes()),
-                        "dataKey", Base64.getEncoder().encodeToString(new byte[32]),
-                        "manifest", Map.of("entries", List.of())));
+                .body(BackupFixtures.upload(List.of()));
         if (header != null) {
             request.header(header, value);
         }
         request.put("/v1/backups/android").then().statusCode(status);
     }
 
-    private static List<Integer> versionsSeen(
-            io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String, String> records, TestIssuer.Token token) {
+    private static List<Integer> versionsSeen(ConsumerTask<String, String> records, TestIssuer.Token token) {
         return records.getRecords().stream().filter(r -> token.accountId().equals(r.key()))
                 .map(r -> {
                     try {

@@ -9,31 +9,31 @@ import java.util.List;
 import java.util.Map;
 
 /** Upload bodies as the app builds them: random ciphertext and data key, opaque fingerprints. */
-final class BackupFixtures {
+public final class BackupFixtures {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private BackupFixtures() {
     }
 
-    static String base64(int bytes) {
+    public static String base64(int bytes) {
         byte[] value = new byte[bytes];
         RANDOM.nextBytes(value);
         return Base64.getEncoder().encodeToString(value);
     }
 
-    static String fingerprint() {
+    public static String fingerprint() {
         byte[] value = new byte[32];
         RANDOM.nextBytes(value);
         return HexFormat.of().formatHex(value);
     }
 
-    static Map<String, Object> entry(String ref, String kind, boolean push) {
+    public static Map<String, Object> entry(String ref, String kind, boolean push) {
         return new LinkedHashMap<>(Map.of("ref", ref, "kind", kind, "pushEnabled", push, "fingerprint", fingerprint()));
     }
 
     /** A backup of {@code entries} accounts of mixed kinds. */
-    static Map<String, Object> upload(int entries) {
+    public static Map<String, Object> upload(int entries) {
         List<Map<String, Object>> list = new ArrayList<>();
         String[] kinds = {"personal", "work_school", "third_party"};
         for (int i = 0; i < entries; i++) {
@@ -42,7 +42,7 @@ final class BackupFixtures {
         return upload(list);
     }
 
-    static Map<String, Object> upload(List<Map<String, Object>> entries) {
+    public static Map<String, Object> upload(List<Map<String, Object>> entries) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("deviceId", "iphone-A.1");
         body.put("deviceName", "Alice's iPhone");

@@ -1,8 +1,10 @@
 package dev.authbackup.backup.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,9 +16,16 @@ import dev.authbackup.testsupport.TestIssuer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,8 +91,8 @@ class BackupResourceTest {
                 SELECT v.wrapped_key FROM backup_version v JOIN backup b ON b.id = v.backup_id WHERE b.account_id = ?""",
                 alice.accountId());
         assertEquals(12 + 32 + 16, wrapped.length, "nonce + sealed key + GCM tag");
-        assertFalse(new String(wrapped, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .contains(new String(dataKey, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertFalse(new String(wrapped, StandardCharsets.ISO_8859_1)
+                .contains(new String(dataKey, StandardCharsets.ISO_8859_1)));
         assertEquals("test-2", TestDatabase.scalar("""
                 SELECT v.kek_id FROM backup_version v JOIN backup b ON b.id = v.backup_id WHERE b.account_id = ?""",
                 alice.accountId()));
@@ -168,7 +177,7 @@ class BackupResourceTest {
         put(alice, "ios", "If-None-Match", "*", body)
                 .statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo(PROBLEM + "validation-failed"))
-                .body("errors.field", org.hamcrest.Matchers.hasItems("deviceId", "manifest.entries[0].fingerprint"));
+                .body("errors.field", hasItems("deviceId", "manifest.entries[0].fingerprint"));
         assertEquals(0, versions(alice));
     }
 
@@ -225,8 +234,8 @@ class BackupResourceTest {
         put(alice, "ios", "If-Match", "\"1\"", BackupFixtures.upload(3)).statusCode(200);
         given().header("Authorization", alice.bearer()).get("/v1/backups/ios/versions").then()
                 .statusCode(200)
-                .body("version", org.hamcrest.Matchers.contains(2, 1))
-                .body("entryCount", org.hamcrest.Matchers.contains(3, 1))
+                .body("version", contains(2, 1))
+                .body("entryCount", contains(3, 1))
                 .body("[0].deviceName", equalTo("Alice's iPhone"))
                 .body("[0].updatedAt", notNullValue())
                 .body(not(containsString("ciphertext")));
@@ -241,9 +250,9 @@ class BackupResourceTest {
         int rounds = 5;
         for (int round = 1; round <= rounds; round++) {
             String ifMatch = "\"" + round + "\"";
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-            var start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            var pool = Executors.newFixedThreadPool(2);
+            var start = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
             for (int client = 0; client < 2; client++) {
                 Map<String, Object> body = BackupFixtures.upload(2);
                 answers.add(pool.submit(() -> {
@@ -253,12 +262,12 @@ class BackupResourceTest {
                 }));
             }
             start.countDown();
-            List<Integer> codes = new java.util.ArrayList<>();
+            List<Integer> codes = new ArrayList<>();
             for (var answer : answers) {
-                codes.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                codes.add(answer.get(30, TimeUnit.SECONDS));
             }
             pool.shutdown();
-            java.util.Collections.sort(codes);
+            Collections.sort(codes);
             assertEquals(List.of(200, 412), codes, "round " + round);
         }
         assertEquals(1 + rounds, versions(alice));

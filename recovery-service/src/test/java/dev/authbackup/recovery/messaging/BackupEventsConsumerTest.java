@@ -8,8 +8,13 @@ import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -114,15 +119,14 @@ class BackupEventsConsumerTest {
         // A local stack running beside the tests dead-letters them too: count distinct source offsets.
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(dlq, account).size() == 2);
         dlq.stop();
-        assertEquals(java.util.Set.of("not a CloudEvents 1.0 record",
+        assertEquals(Set.of("not a CloudEvents 1.0 record",
                 "backup.stored.v1 without account, platform or entries"),
-                new java.util.HashSet<>(deadLettered(dlq, account).values()));
+                new HashSet<>(deadLettered(dlq, account).values()));
     }
 
     /** Source offset -> dead-letter reason, of this account's dead-lettered records. */
-    private static java.util.Map<String, String> deadLettered(
-            io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String, String> dlq, String account) {
-        java.util.Map<String, String> reasons = new java.util.HashMap<>();
+    private static Map<String, String> deadLettered(ConsumerTask<String, String> dlq, String account) {
+        Map<String, String> reasons = new HashMap<>();
         dlq.getRecords().stream().filter(r -> account.equals(r.key())).forEach(r -> reasons.put(
                 TestKafka.header(r, "dead-letter-offset"), TestKafka.header(r, "dead-letter-reason")));
         return reasons;
