@@ -54,6 +54,18 @@ public final class TestDatabase {
         }
     }
 
+    /** Runs a statement that changes rows (to set up a state, such as an old timestamp); answers how many. */
+    public static int execute(String sql, Object... params) {
+        try (Connection connection = connect(); var statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            return statement.executeUpdate();
+        } catch (Exception e) {
+            throw new IllegalStateException("Statement failed: " + e.getMessage(), e);
+        }
+    }
+
     public static long count(String sql, Object... params) {
         Object value = scalar(sql, params);
         return value == null ? 0 : ((Number) value).longValue();

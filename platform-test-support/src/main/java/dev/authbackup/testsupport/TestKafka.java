@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,7 +58,17 @@ public final class TestKafka {
         return cloudEvent(topic, key, UUID.randomUUID().toString(), type, json);
     }
 
-    public static String header(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record, String name) {
+    /** The records with this key (one account's events) that a reader has seen so far, in order. */
+    public static List<ConsumerRecord<String, String>> withKey(ConsumerTask<String, String> task, String key) {
+        return task.getRecords().stream().filter(r -> key.equals(r.key())).toList();
+    }
+
+    /** The {@code ce_type}s of those records, in order. */
+    public static List<String> typesWithKey(ConsumerTask<String, String> task, String key) {
+        return withKey(task, key).stream().map(r -> header(r, "ce_type")).toList();
+    }
+
+    public static String header(ConsumerRecord<?, ?> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }

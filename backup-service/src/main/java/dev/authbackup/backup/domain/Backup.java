@@ -41,10 +41,24 @@ public class Backup extends PanacheEntityBase {
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
 
+    /** Grows with every change; events carry it so projections apply them in order. */
+    @Column(nullable = false)
+    public long revision;
+
+    /** The newest interactive sign-in ({@code auth_time}) behind an upload; staleness counts from it. */
+    @Column(name = "signed_in_at", nullable = false)
+    public OffsetDateTime signedInAt;
+
     /** The head row, locked for the rest of the transaction so that concurrent uploads serialise. */
     public static Uni<Backup> lockFor(String accountId, Platform platform) {
         return find("accountId = ?1 and platform = ?2", accountId, platform)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** Live backups whose last sign-in is older than the cutoff, locked, at most {@code limit}. */
+    public static Uni<List<Backup>> lockStale(OffsetDateTime cutoff, int limit) {
+        return find("status = ?1 and deletedAt is null and signedInAt < ?2 order by signedInAt", BackupStatus.current,
+                cutoff).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, limit).list();
     }
 
     public static Uni<Backup> findLive(String accountId, Platform platform) {

@@ -10,6 +10,10 @@ public final class BackupProblems {
     public static final String PRECONDITION_REQUIRED = "precondition-required";
     public static final String CIPHERTEXT_TOO_LARGE = "payload-too-large";
     public static final String DUPLICATE_ENTRY = "duplicate-entry";
+    public static final String IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused";
+    public static final String VERSION_NOT_FOUND = "version-not-found";
+    public static final String RECOVERY_NOT_READY = "recovery-not-ready";
+    public static final String NO_RELEASE = "no-release";
 
     private BackupProblems() {
     }
@@ -39,5 +43,26 @@ public final class BackupProblems {
     public static ProblemException duplicateEntry(String ref) {
         return new ProblemException(DUPLICATE_ENTRY, 422, "The same account is in the backup twice",
                 "Entry '" + ref + "' has the fingerprint of an earlier entry.").with("ref", ref);
+    }
+
+    public static ProblemException idempotencyKeyReused() {
+        return new ProblemException(IDEMPOTENCY_KEY_REUSED, 422, "Idempotency-Key already used",
+                "This Idempotency-Key belongs to an earlier upload with different content; use a new key.");
+    }
+
+    public static ProblemException versionNotFound(int version) {
+        return new ProblemException(VERSION_NOT_FOUND, 404, "No such version",
+                "Version " + version + " is not among the kept versions of this backup.").with("version", version);
+    }
+
+    public static ProblemException recoveryNotReady() {
+        return new ProblemException(RECOVERY_NOT_READY, 409, "Recovery not ready yet",
+                "The recovery has not yet been authorised to download this backup; retry shortly.")
+                .withHeader("Retry-After", "1");
+    }
+
+    public static ProblemException noRelease() {
+        return new ProblemException(NO_RELEASE, 404, "Nothing to release",
+                "No active recovery of this account may download this backup.");
     }
 }

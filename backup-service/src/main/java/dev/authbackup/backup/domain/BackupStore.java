@@ -10,6 +10,7 @@ import dev.authbackup.backup.rest.StoreBackupRequest;
 import dev.authbackup.common.outbox.Outbox;
 import dev.authbackup.common.problem.Problems;
 import dev.authbackup.common.security.AccountId;
+import dev.authbackup.common.security.FreshSignIn;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -42,13 +43,16 @@ public class BackupStore {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
+    private final BackupMetrics metrics;
 
-    public BackupStore(BackupConfig config, KeyEncryptionKeys keys, Outbox outbox, ObjectMapper json, Clock clock) {
+    public BackupStore(BackupConfig config, KeyEncryptionKeys keys, Outbox outbox, ObjectMapper json, Clock clock,
+            BackupMetrics metrics) {
         this.config = config;
         this.keys = keys;
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The outcome of an upload: whether it created the backup, and the metadata now current. */
@@ -83,21 +87,40 @@ public class BackupStore {
             String manifestJson, String hash) {
     }
 
+    /**
+     * Stores a new version if the precondition holds. A retry of an upload that already succeeded (same
+     * {@code Idempotency-Key}, or same precondition and same content) answers as the first time did.
+     *
+     * @param authTime epoch seconds of the sign-in behind the token, or null when the token does not say
+     */
     @WithTransaction
-    public Uni<Stored> store(AccountId account, Platform platform, Precondition precondition,
-            StoreBackupRequest request, boolean freshSignIn) {
+    public Uni<Stored> store(AccountId account, Platform platform, Precondition precondition, String idempotencyKey,
+            StoreBackupRequest request, Long authTime) {
         Content content = validate(request);
         return Backup.lockFor(account.value(), platform).flatMap(head -> {
-            if (head != null && head.deletedAt == null && head.status == BackupStatus.sign_in_required && !freshSignIn) {
-                throw Problems.freshSignInRequired();
-            }
-            int current = head == null || head.deletedAt != null ? 0 : head.currentVersion;
-            boolean matches = precondition.create() ? current == 0 : precondition.expectedVersion() == current;
-            if (!matches) {
-                return replayOrStale(head, current, precondition, content);
-            }
-            return append(account, platform, head, current + 1, request, content)
-                    .map(metadata -> new Stored(current == 0, metadata));
+            Uni<BackupVersion> earlier = head == null || idempotencyKey == null ? Uni.createFrom().nullItem()
+                    : BackupVersion.findByIdempotencyKey(head.id, idempotencyKey);
+            return earlier.flatMap(replayed -> {
+                if (replayed != null) {
+                    if (!replayed.contentHash.equals(content.hash())) {
+                        throw BackupProblems.idempotencyKeyReused();
+                    }
+                    metrics.stored(platform, "replayed", content.ciphertext().length);
+                    return Uni.createFrom().item(new Stored(precondition.create(), metadata(head, replayed)));
+                }
+                boolean live = head != null && head.deletedAt == null;
+                if (live && head.status == BackupStatus.sign_in_required
+                        && !FreshSignIn.isFresh(authTime, clock.instant())) {
+                    throw Problems.freshSignInRequired();
+                }
+                int current = live ? head.currentVersion : 0;
+                boolean matches = precondition.create() ? current == 0 : precondition.expectedVersion() == current;
+                if (!matches) {
+                    return replayOrStale(head, current, precondition, content);
+                }
+                return append(account, platform, head, idempotencyKey, request, content, authTime)
+                        .map(metadata -> new Stored(current == 0, metadata));
+            });
         });
     }
 
@@ -111,53 +134,83 @@ public class BackupStore {
             if (version == null || !version.contentHash.equals(content.hash())) {
                 throw BackupProblems.staleVersion(current);
             }
+            metrics.stored(head.platform, "replayed", content.ciphertext().length);
             return new Stored(precondition.create(), metadata(head, version));
         });
     }
 
-    private Uni<BackupMetadata> append(AccountId account, Platform platform, Backup existing, int version,
-            StoreBackupRequest request, Content content) {
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    private Uni<BackupMetadata> append(AccountId account, Platform platform, Backup existing, String idempotencyKey,
+            StoreBackupRequest request, Content content, Long authTime) {
+        OffsetDateTime now = now(clock);
         Backup head = existing != null ? existing : new Backup();
-        boolean isNew = existing == null;
-        if (isNew) {
+        if (existing == null) {
             head.id = UUID.randomUUID();
             head.accountId = account.value();
             head.platform = platform;
+            head.signedInAt = now;
         }
-        head.currentVersion = version;
+        // A successful upload is current again: either it was, or this token's sign-in is fresh.
         head.status = BackupStatus.current;
-        head.updatedAt = now;
         head.deletedAt = null;
+        if (authTime != null) {
+            OffsetDateTime signedIn = Instant.ofEpochSecond(authTime).atOffset(ZoneOffset.UTC);
+            if (existing == null || signedIn.isAfter(head.signedInAt)) {
+                head.signedInAt = signedIn;
+            }
+        }
 
-        KeyEncryptionKeys.Wrapped wrapped = keys.wrap(content.dataKey(),
-                KeyEncryptionKeys.context(account.value(), platform, version));
         BackupVersion row = new BackupVersion();
-        row.id = UUID.randomUUID();
-        row.backupId = head.id;
-        row.version = version;
         row.deviceId = request.deviceId();
         row.deviceName = request.deviceName();
         row.ciphertext = content.ciphertext();
-        row.wrappedKey = wrapped.bytes();
-        row.kekId = wrapped.kekId();
         row.manifest = content.manifestJson();
         row.settings = content.settings();
         row.entryCount = content.entries().size();
         row.contentHash = content.hash();
+        row.idempotencyKey = idempotencyKey;
+        return commitVersion(head, existing == null, row, content.dataKey(), now)
+                .invoke(() -> metrics.stored(platform, existing == null || existing.deletedAt != null ? "created"
+                        : "updated", content.ciphertext().length));
+    }
+
+    /**
+     * Makes {@code row} the head's next version: wraps the data key for it, advances the head and writes
+     * {@code backup.stored.v1}, all in the caller's transaction. Versions only grow, also across a delete.
+     */
+    Uni<BackupMetadata> commitVersion(Backup head, boolean isNew, BackupVersion row, byte[] dataKey,
+            OffsetDateTime now) {
+        int version = isNew ? 1 : head.currentVersion + 1;
+        head.currentVersion = version;
+        head.updatedAt = now;
+        head.revision = isNew ? 1 : head.revision + 1;
+
+        KeyEncryptionKeys.Wrapped wrapped = keys.wrap(dataKey,
+                KeyEncryptionKeys.context(head.accountId, head.platform, version));
+        row.id = UUID.randomUUID();
+        row.backupId = head.id;
+        row.version = version;
+        row.wrappedKey = wrapped.bytes();
+        row.kekId = wrapped.kekId();
         row.createdAt = now;
 
-        BackupEvents.Stored event = new BackupEvents.Stored(account.value(), platform.name(), version,
-                head.status.name(), now.toInstant(), request.deviceId(), content.entries());
+        List<BackupEvents.Entry> entries = entries(row);
+        BackupEvents.Stored event = new BackupEvents.Stored(head.accountId, head.platform.name(), version,
+                head.revision, head.status.name(), now.toInstant(), row.deviceId, entries, row.restoredFrom);
         return (isNew ? head.<Backup>persist() : Uni.createFrom().item(head))
                 .flatMap(h -> row.persist())
-                .flatMap(r -> outbox.publish(BackupEvents.TOPIC, account.value(), BackupEvents.STORED,
-                        platform.name(), event))
+                .flatMap(r -> outbox.publish(BackupEvents.TOPIC, head.accountId, BackupEvents.STORED,
+                        head.platform.name(), event))
                 .map(eventId -> {
-                    LOG.infof("Backup stored: %s platform=%s version=%d entries=%d event=%s", account, platform,
-                            version, row.entryCount, eventId);
+                    LOG.infof("Backup stored: %s platform=%s version=%d entries=%d%s event=%s",
+                            AccountId.logId(head.accountId), head.platform, version, row.entryCount,
+                            row.restoredFrom == null ? "" : " restoredFrom=" + row.restoredFrom, eventId);
                     return metadata(head, row);
                 });
+    }
+
+    /** Now, as stored: UTC with the database's microsecond precision. */
+    static OffsetDateTime now(Clock clock) {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
     @WithSession
@@ -181,7 +234,7 @@ public class BackupStore {
     }
 
     /** The account's live backup on this platform; none (or deleted) is 404 {@code no-backup}. */
-    private static Uni<Backup> liveHead(AccountId account, Platform platform) {
+    static Uni<Backup> liveHead(AccountId account, Platform platform) {
         return Backup.findLive(account.value(), platform).onItem().ifNull()
                 .failWith(() -> BackupProblems.noBackup(platform));
     }
@@ -194,6 +247,7 @@ public class BackupStore {
                 version.entryCount, entries);
     }
 
+    /** The manifest entries of a version, as events carry them. */
     List<BackupEvents.Entry> entries(BackupVersion version) {
         try {
             return json.readValue(version.manifest, ENTRIES);

@@ -38,7 +38,8 @@ public class BackupVersion extends PanacheEntityBase {
     @Column(name = "wrapped_key")
     public byte[] wrappedKey;
 
-    @Column(name = "kek_id", nullable = false)
+    /** The KEK that wrapped {@link #wrappedKey}; both are null once the version is crypto-shredded. */
+    @Column(name = "kek_id")
     public String kekId;
 
     /** The manifest as JSON text. */
@@ -57,11 +58,30 @@ public class BackupVersion extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
+    /** The client's {@code Idempotency-Key} of the upload that created this version, if it sent one. */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    /** The older version this one copies ({@code POST .../restore {version}}), else null. */
+    @Column(name = "restored_from")
+    public Integer restoredFrom;
+
+    /** The readable versions (not crypto-shredded), newest first. */
     public static Uni<List<BackupVersion>> listNewestFirst(UUID backupId) {
-        return list("backupId = ?1 order by version desc", backupId);
+        return list("backupId = ?1 and wrappedKey is not null order by version desc", backupId);
     }
 
+    /** A readable version, or null when it never existed or was crypto-shredded. */
     public static Uni<BackupVersion> find(UUID backupId, int version) {
-        return find("backupId = ?1 and version = ?2", backupId, version).firstResult();
+        return find("backupId = ?1 and version = ?2 and wrappedKey is not null", backupId, version).firstResult();
+    }
+
+    public static Uni<BackupVersion> findByIdempotencyKey(UUID backupId, String idempotencyKey) {
+        return find("backupId = ?1 and idempotencyKey = ?2", backupId, idempotencyKey).firstResult();
+    }
+
+    /** Versions still wrapped under another KEK than the current one, at most {@code limit}. */
+    public static Uni<List<BackupVersion>> wrappedUnderOtherThan(String kekId, int limit) {
+        return find("kekId is not null and kekId <> ?1", kekId).page(0, limit).list();
     }
 }

@@ -1,21 +1,28 @@
 package dev.authbackup.backup.rest;
 
+import dev.authbackup.backup.domain.BackupLifecycle;
 import dev.authbackup.backup.domain.BackupStore;
+import dev.authbackup.backup.domain.KeyRelease;
 import dev.authbackup.backup.domain.Platform;
+import dev.authbackup.common.problem.Problems;
 import dev.authbackup.common.security.CurrentAccount;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Base64;
 import java.util.List;
 
 /** An account's backup in one storage location ({@code ios} or {@code android}). */
@@ -23,27 +30,45 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class BackupResource {
 
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+
     private final BackupStore store;
+    private final BackupLifecycle lifecycle;
+    private final KeyRelease release;
     private final CurrentAccount account;
 
-    public BackupResource(BackupStore store, CurrentAccount account) {
+    public BackupResource(BackupStore store, BackupLifecycle lifecycle, KeyRelease release, CurrentAccount account) {
         this.store = store;
+        this.lifecycle = lifecycle;
+        this.release = release;
         this.account = account;
     }
 
-    /** Stores a new version: {@code If-None-Match: *} for the first, {@code If-Match: "<version>"} after. */
+    /**
+     * Stores a new version: {@code If-None-Match: *} for the first, {@code If-Match: "<version>"} after.
+     * An {@code Idempotency-Key} makes a retried request answer as the first one did.
+     */
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> store(@PathParam("platform") String platform,
             @HeaderParam("If-None-Match") String ifNoneMatch,
             @HeaderParam("If-Match") String ifMatch,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Valid @NotNull StoreBackupRequest body) {
         Platform target = Platform.fromPath(platform);
         BackupStore.Precondition precondition = BackupStore.Precondition.parse(ifNoneMatch, ifMatch);
-        return store.store(account.id(), target, precondition, body, account.signedInFreshly())
-                .map(stored -> Response.status(stored.created() ? 201 : 200)
-                        .tag(new EntityTag(Integer.toString(stored.metadata().version())))
-                        .entity(stored.metadata()).build());
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw Problems.malformed("Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY + " characters.");
+        }
+        return store.store(account.id(), target, precondition, idempotencyKey, body, account.authTime())
+                .map(stored -> withVersion(Response.status(stored.created() ? 201 : 200), stored.metadata()));
+    }
+
+    /** The current version's metadata; never its content. */
+    @GET
+    public Uni<Response> get(@PathParam("platform") String platform) {
+        return store.current(account.id(), Platform.fromPath(platform))
+                .map(metadata -> withVersion(Response.ok(), metadata));
     }
 
     /** The kept versions, newest first (metadata only). */
@@ -53,11 +78,54 @@ public class BackupResource {
         return store.versions(account.id(), Platform.fromPath(platform));
     }
 
-    /** The current version's metadata; never its content. */
+    /** Soft delete: gone from status and recovery at once, restorable for the restore window (30 days). */
+    @DELETE
+    public Uni<Response> delete(@PathParam("platform") String platform) {
+        return lifecycle.delete(account.id(), Platform.fromPath(platform))
+                .map(done -> Response.noContent().build());
+    }
+
+    /**
+     * With {@code {version}}: makes that kept version current again, as a new version with its content
+     * ({@code If-Match} optional). Without {@code version}: undoes a delete.
+     */
+    @POST
+    @Path("/restore")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> restore(@PathParam("platform") String platform, @HeaderParam("If-Match") String ifMatch,
+            @Valid RestoreRequest body) {
+        if (body == null || body.version() == null) {
+            return undelete(platform);
+        }
+        Integer expected = ifMatch == null || ifMatch.isBlank() ? null
+                : BackupStore.Precondition.parse(null, ifMatch).expectedVersion();
+        return lifecycle.restoreVersion(account.id(), Platform.fromPath(platform), body.version(), expected)
+                .map(metadata -> withVersion(Response.ok(), metadata));
+    }
+
+    /** Undoes a delete within the restore window (a request without a body). */
+    @POST
+    @Path("/restore")
+    public Uni<Response> undelete(@PathParam("platform") String platform) {
+        return lifecycle.undelete(account.id(), Platform.fromPath(platform))
+                .map(metadata -> withVersion(Response.ok(), metadata));
+    }
+
+    /** Releases ciphertext and data key to the device of the account's active recovery; never cached. */
     @GET
-    public Uni<Response> get(@PathParam("platform") String platform) {
-        return store.current(account.id(), Platform.fromPath(platform))
-                .map(metadata -> Response.ok(metadata)
-                        .tag(new EntityTag(Integer.toString(metadata.version()))).build());
+    @Path("/content")
+    public Uni<Response> content(@PathParam("platform") String platform,
+            @QueryParam("recoveryId") @NotNull String recoveryId) {
+        Base64.Encoder base64 = Base64.getEncoder();
+        return release.release(account.id(), Platform.fromPath(platform), recoveryId)
+                .map(released -> Response.ok(new BackupContent(released.version(),
+                                base64.encodeToString(released.ciphertext()), base64.encodeToString(released.dataKey()),
+                                new BackupContent.Manifest(released.entries()),
+                                released.settings() == null ? null : base64.encodeToString(released.settings())))
+                        .header("Cache-Control", "no-store").build());
+    }
+
+    private static Response withVersion(Response.ResponseBuilder builder, BackupMetadata metadata) {
+        return builder.tag(new EntityTag(Integer.toString(metadata.version()))).entity(metadata).build();
     }
 }

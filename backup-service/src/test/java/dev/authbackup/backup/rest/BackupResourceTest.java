@@ -1,5 +1,8 @@
 package dev.authbackup.backup.rest;
 
+import static dev.authbackup.backup.rest.BackupRequests.PROBLEM;
+import static dev.authbackup.backup.rest.BackupRequests.put;
+import static dev.authbackup.backup.rest.BackupRequests.versions;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -34,26 +37,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestIssuer.class)
 class BackupResourceTest {
 
-    private static final String PROBLEM = "https://authbackup.dev/problems/";
-
     @BeforeAll
     static void cleanDatabase() {
         TestDatabase.truncateAll();
-    }
-
-    private static ValidatableResponse put(TestIssuer.Token token, String platform, String header, String value,
-            Object body) {
-        var request = given().header("Authorization", token.bearer()).contentType("application/json").body(body);
-        if (header != null) {
-            request.header(header, value);
-        }
-        return request.when().put("/v1/backups/" + platform).then();
-    }
-
-    private static long versions(TestIssuer.Token token) {
-        return TestDatabase.count("""
-                SELECT count(*) FROM backup_version v JOIN backup b ON b.id = v.backup_id WHERE b.account_id = ?""",
-                token.accountId());
     }
 
     @Test
@@ -271,5 +257,38 @@ class BackupResourceTest {
             assertEquals(List.of(200, 412), codes, "round " + round);
         }
         assertEquals(1 + rounds, versions(alice));
+    }
+
+    @Test
+    void anIdempotencyKeyMakesARetryAnswerAsTheFirstTimeEvenAfterLaterVersions() {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> first = BackupFixtures.upload(2);
+        withKey(alice, "If-None-Match", "*", "key-1", first).statusCode(201).header("ETag", "\"1\"");
+        withKey(alice, "If-None-Match", "*", "key-1", first).statusCode(201).header("ETag", "\"1\"")
+                .body("version", equalTo(1));
+        Map<String, Object> second = BackupFixtures.upload(3);
+        withKey(alice, "If-Match", "\"1\"", "key-2", second).statusCode(200).body("version", equalTo(2));
+        // The app lost the first answer and retries with its key: same answer, no new version.
+        withKey(alice, "If-None-Match", "*", "key-1", first).statusCode(201).body("version", equalTo(1))
+                .body("entryCount", equalTo(2));
+        assertEquals(2, versions(alice));
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForOtherContentIs422AndStoresNothing() {
+        TestIssuer.Token alice = TestIssuer.token();
+        withKey(alice, "If-None-Match", "*", "key-1", BackupFixtures.upload(1)).statusCode(201);
+        withKey(alice, "If-Match", "\"1\"", "key-1", BackupFixtures.upload(1))
+                .statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "idempotency-key-reused"));
+        withKey(alice, "If-Match", "\"1\"", "x".repeat(256), BackupFixtures.upload(1))
+                .statusCode(400).body("type", equalTo(PROBLEM + "malformed-request"));
+        assertEquals(1, versions(alice));
+    }
+
+    private static ValidatableResponse withKey(TestIssuer.Token token, String header, String value, String key,
+            Object body) {
+        return given().header("Authorization", token.bearer()).header(header, value).header("Idempotency-Key", key)
+                .contentType("application/json").body(body).put("/v1/backups/ios").then();
     }
 }

@@ -3,6 +3,7 @@ package dev.authbackup.common.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -24,6 +25,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final MeterRegistry registry;
+
+    public ProblemMapper(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -121,8 +128,10 @@ public class ProblemMapper {
                 "The request could not be completed; it changed nothing that was not committed.", Map.of()).build();
     }
 
-    static Response.ResponseBuilder build(int status, String type, String title, String detail,
+    /** Every problem answer passes here, so each is counted by type: refusals by reason, per service. */
+    Response.ResponseBuilder build(int status, String type, String title, String detail,
             Map<String, Object> extensions) {
+        registry.counter("authbackup.problems", "type", type, "status", Integer.toString(status)).increment();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", Problems.typeUri(type));
         body.put("title", title);

@@ -9,8 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
 
 /**
- * Keeps recovery-service's projection of each account's backups. Order-safe: a version older than
- * the one projected (a late or replayed event) changes nothing.
+ * Keeps recovery-service's projection of each account's backups. Order-safe: an event whose revision
+ * is not newer than the one projected (a late or replayed event) changes nothing. Each method must run
+ * inside the consumer's transaction.
  */
 @ApplicationScoped
 public class BackupProjection {
@@ -21,7 +22,7 @@ public class BackupProjection {
         this.json = json;
     }
 
-    /** Applies a stored version; must run inside the consumer's transaction. */
+    /** Applies a stored version or an undeleted backup: the backup as it now is. */
     public Uni<Void> stored(BackupEvents.Stored event) {
         String entries;
         try {
@@ -30,19 +31,45 @@ public class BackupProjection {
             throw new IllegalArgumentException(e);
         }
         return Panache.getSession().flatMap(session -> session.createNativeQuery("""
-                INSERT INTO backup_projection (account_id, platform, version, status, device_id, entries, updated_at, deleted)
-                VALUES (:account, :platform, :version, :status, :device, :entries, :updated, FALSE)
+                INSERT INTO backup_projection
+                       (account_id, platform, version, revision, status, device_id, entries, updated_at, deleted)
+                VALUES (:account, :platform, :version, :revision, :status, :device, :entries, :updated, FALSE)
                 ON CONFLICT (account_id, platform) DO UPDATE
-                   SET version = EXCLUDED.version, status = EXCLUDED.status, device_id = EXCLUDED.device_id,
-                       entries = EXCLUDED.entries, updated_at = EXCLUDED.updated_at, deleted = FALSE
-                 WHERE backup_projection.version < EXCLUDED.version""")
+                   SET version = EXCLUDED.version, revision = EXCLUDED.revision, status = EXCLUDED.status,
+                       device_id = EXCLUDED.device_id, entries = EXCLUDED.entries, updated_at = EXCLUDED.updated_at,
+                       deleted = FALSE
+                 WHERE backup_projection.revision < EXCLUDED.revision""")
                 .setParameter("account", event.accountId())
                 .setParameter("platform", event.platform())
                 .setParameter("version", event.version())
+                .setParameter("revision", event.revision())
                 .setParameter("status", event.status())
                 .setParameter("device", event.deviceId())
                 .setParameter("entries", entries)
                 .setParameter("updated", event.updatedAt().atOffset(ZoneOffset.UTC))
                 .executeUpdate()).replaceWithVoid();
+    }
+
+    public Uni<Void> deleted(BackupEvents.Deleted event) {
+        return change("deleted = TRUE", event.accountId(), event.platform(), event.revision(), null);
+    }
+
+    public Uni<Void> statusChanged(BackupEvents.StatusChanged event) {
+        return change("status = :status", event.accountId(), event.platform(), event.revision(), event.status());
+    }
+
+    private Uni<Void> change(String assignment, String account, String platform, long revision, String status) {
+        return Panache.getSession().flatMap(session -> {
+            var query = session.createNativeQuery("UPDATE backup_projection SET " + assignment + """
+                    , revision = :revision
+                     WHERE account_id = :account AND platform = :platform AND revision < :revision""")
+                    .setParameter("account", account)
+                    .setParameter("platform", platform)
+                    .setParameter("revision", revision);
+            if (status != null) {
+                query.setParameter("status", status);
+            }
+            return query.executeUpdate();
+        }).replaceWithVoid();
     }
 }

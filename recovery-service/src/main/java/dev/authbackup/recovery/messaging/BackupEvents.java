@@ -9,6 +9,9 @@ public final class BackupEvents {
     public static final String TOPIC = "backup.events";
     public static final String CHANNEL = "backup-events";
     public static final String STORED = "backup.stored.v1";
+    public static final String DELETED = "backup.deleted.v1";
+    public static final String RESTORED = "backup.restored.v1";
+    public static final String STATUS_CHANGED = "backup.status-changed.v1";
 
     private BackupEvents() {
     }
@@ -16,7 +19,16 @@ public final class BackupEvents {
     public record Entry(String ref, String kind, boolean pushEnabled, String fingerprint) {
     }
 
-    public record Stored(String accountId, String platform, int version, String status, Instant updatedAt,
-            String deviceId, List<Entry> entries) {
+    /** {@code backup.stored.v1} and {@code backup.restored.v1}: the backup as it now is. */
+    public record Stored(String accountId, String platform, Integer version, Long revision, String status,
+            Instant updatedAt, String deviceId, List<Entry> entries) {
+    }
+
+    /** {@code backup.deleted.v1}. */
+    public record Deleted(String accountId, String platform, Long revision) {
+    }
+
+    /** {@code backup.status-changed.v1}. */
+    public record StatusChanged(String accountId, String platform, Long revision, String status) {
     }
 }

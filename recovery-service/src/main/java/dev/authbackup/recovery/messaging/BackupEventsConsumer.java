@@ -2,6 +2,7 @@ package dev.authbackup.recovery.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.common.messaging.IdempotentConsumer;
+import dev.authbackup.common.messaging.IncomingEvent;
 import dev.authbackup.common.messaging.PoisonEventException;
 import dev.authbackup.recovery.domain.BackupProjection;
 import io.smallrye.mutiny.Uni;
@@ -28,15 +29,40 @@ public class BackupEventsConsumer {
     @Incoming(BackupEvents.CHANNEL)
     public Uni<Void> onBackupEvent(Message<String> message) {
         return consumer.consume(CONSUMER, message, event -> switch (event.type()) {
-            case BackupEvents.STORED -> {
+            case BackupEvents.STORED, BackupEvents.RESTORED -> {
                 BackupEvents.Stored stored = event.dataAs(json, BackupEvents.Stored.class);
-                if (stored.accountId() == null || stored.platform() == null || stored.entries() == null) {
-                    throw new PoisonEventException(BackupEvents.STORED + " without account, platform or entries");
+                if (stored.version() == null || stored.status() == null || stored.updatedAt() == null
+                        || stored.entries() == null) {
+                    throw poison(event, "version, status, time or entries");
                 }
+                require(event, stored.accountId(), stored.platform(), stored.revision());
                 yield projection.stored(stored);
             }
-            // Types this projection does not use yet are recorded as seen and skipped.
+            case BackupEvents.DELETED -> {
+                BackupEvents.Deleted deleted = event.dataAs(json, BackupEvents.Deleted.class);
+                require(event, deleted.accountId(), deleted.platform(), deleted.revision());
+                yield projection.deleted(deleted);
+            }
+            case BackupEvents.STATUS_CHANGED -> {
+                BackupEvents.StatusChanged changed = event.dataAs(json, BackupEvents.StatusChanged.class);
+                require(event, changed.accountId(), changed.platform(), changed.revision());
+                if (changed.status() == null) {
+                    throw poison(event, "status");
+                }
+                yield projection.statusChanged(changed);
+            }
+            // Types this projection does not use (released) are recorded as seen and skipped.
             default -> Uni.createFrom().voidItem();
         });
+    }
+
+    private static void require(IncomingEvent event, String account, String platform, Long revision) {
+        if (account == null || platform == null || revision == null) {
+            throw poison(event, "account, platform or revision");
+        }
+    }
+
+    private static PoisonEventException poison(IncomingEvent event, String missing) {
+        return new PoisonEventException(event.type() + " without " + missing);
     }
 }

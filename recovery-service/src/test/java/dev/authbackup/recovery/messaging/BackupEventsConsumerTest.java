@@ -53,8 +53,9 @@ class BackupEventsConsumerTest {
                     "ab".repeat(32)));
         }
         return """
-                {"accountId":"%s","platform":"%s","version":%d,"status":"current","updatedAt":"2026-11-25T10:00:00Z",
-                 "deviceId":"dev-1","entries":[%s]}""".formatted(account, platform, version, entries);
+                {"accountId":"%s","platform":"%s","version":%d,"revision":%d,"status":"current",
+                 "updatedAt":"2026-11-25T10:00:00Z","deviceId":"dev-1","entries":[%s]}""".formatted(account, platform,
+                version, version, entries);
     }
 
     private static void send(ProducerRecord<String, String> record) {
@@ -120,8 +121,38 @@ class BackupEventsConsumerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(dlq, account).size() == 2);
         dlq.stop();
         assertEquals(Set.of("not a CloudEvents 1.0 record",
-                "backup.stored.v1 without account, platform or entries"),
+                "backup.stored.v1 without version, status, time or entries"),
                 new HashSet<>(deadLettered(dlq, account).values()));
+    }
+
+    private static Object projected(String account, String column) {
+        return TestDatabase.scalar("SELECT " + column + " FROM backup_projection WHERE account_id = ? AND platform = 'ios'",
+                account);
+    }
+
+    @Test
+    void deletesUndeletesAndStatusChangesApplyInRevisionOrder() {
+        String account = "u-" + UUID.randomUUID();
+        send(TestKafka.cloudEvent("backup.events", account, "backup.stored.v1", stored(account, "ios", 2, "a")));
+        send(TestKafka.cloudEvent("backup.events", account, "backup.deleted.v1", """
+                {"accountId":"%s","platform":"ios","version":2,"revision":3}""".formatted(account)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(projected(account, "deleted")));
+        send(TestKafka.cloudEvent("backup.events", account, "backup.restored.v1", """
+                {"accountId":"%s","platform":"ios","version":2,"revision":4,"status":"current",
+                 "updatedAt":"2026-11-25T10:00:00Z","deviceId":"dev-1","entries":[]}""".formatted(account)));
+        send(TestKafka.cloudEvent("backup.events", account, "backup.status-changed.v1", """
+                {"accountId":"%s","platform":"ios","version":2,"revision":5,"status":"sign_in_required",
+                 "previousStatus":"current"}""".formatted(account)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "sign_in_required".equals(projected(account, "status")));
+        assertEquals(false, projected(account, "deleted"));
+        // A late delete (revision 3 again, another event id) does not hide the live backup.
+        String late = UUID.randomUUID().toString();
+        send(TestKafka.cloudEvent("backup.events", account, late, "backup.deleted.v1", """
+                {"accountId":"%s","platform":"ios","version":2,"revision":3}""".formatted(account)));
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                TestDatabase.count("SELECT count(*) FROM processed_event WHERE event_id = ?", late) == 1);
+        assertEquals(false, projected(account, "deleted"));
+        assertEquals(5L, ((Number) projected(account, "revision")).longValue());
     }
 
     /** Source offset -> dead-letter reason, of this account's dead-lettered records. */

@@ -1,0 +1,81 @@
+package dev.authbackup.backup.messaging;
+
+import static dev.authbackup.backup.rest.BackupRequests.create;
+import static dev.authbackup.backup.rest.BackupRequests.delete;
+import static dev.authbackup.backup.rest.BackupRequests.update;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.authbackup.common.outbox.OutboxRelay;
+import dev.authbackup.testsupport.TestDatabase;
+import dev.authbackup.testsupport.TestIssuer;
+import dev.authbackup.testsupport.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service commits state changes while its relay is down (crashed between commit and relay): the
+ * events wait in the outbox, and the relay that comes back delivers every one of them once, in order.
+ */
+@QuarkusTest
+@TestProfile(RelayOutageTest.RelayDown.class)
+@WithTestResource(TestIssuer.class)
+class RelayOutageTest {
+
+    /** The relay does not start with the service; the test runs its rounds itself, as a restarted one would. */
+    public static class RelayDown implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("authbackup.outbox.enabled", "false");
+        }
+    }
+
+    private static KafkaCompanion kafka;
+
+    @Inject
+    OutboxRelay relay;
+
+    @BeforeAll
+    static void setUp() {
+        TestDatabase.truncateAll();
+        kafka = TestKafka.companion();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        kafka.close();
+    }
+
+    @Test
+    void eventsCommittedWhileTheRelayWasDownAreDeliveredOnceWhenItComesBack() {
+        TestIssuer.Token alice = TestIssuer.token();
+        var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(60));
+        create(alice, "ios", 1);
+        update(alice, "ios", 1, 2);
+        delete(alice, "ios").statusCode(204);
+        assertEquals(3, TestDatabase.count("SELECT count(*) FROM outbox_event WHERE message_key = ?",
+                alice.accountId()));
+        // Nothing reaches the broker while the relay is down: the events are only in the outbox.
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> TestKafka.withKey(records, alice.accountId()).isEmpty());
+
+        int sent = relay.relayOnce().await().atMost(Duration.ofSeconds(20));
+        assertEquals(3, sent);
+        assertEquals(0, relay.relayOnce().await().atMost(Duration.ofSeconds(20)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.withKey(records, alice.accountId()).size() >= 3);
+        records.stop();
+        assertEquals(List.of("backup.stored.v1", "backup.stored.v1", "backup.deleted.v1"),
+                TestKafka.typesWithKey(records, alice.accountId()));
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM outbox_event"));
+    }
+}
