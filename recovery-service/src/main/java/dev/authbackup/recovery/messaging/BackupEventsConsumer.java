@@ -5,12 +5,13 @@ import dev.authbackup.common.messaging.IdempotentConsumer;
 import dev.authbackup.common.messaging.IncomingEvent;
 import dev.authbackup.common.messaging.PoisonEventException;
 import dev.authbackup.recovery.domain.BackupProjection;
+import dev.authbackup.recovery.domain.RecoverySaga;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Feeds backup-service's events into the backup projection, once per event id. */
+/** Feeds backup-service's events into the backup projection and the saga, once per event id. */
 @ApplicationScoped
 public class BackupEventsConsumer {
 
@@ -18,11 +19,14 @@ public class BackupEventsConsumer {
 
     private final IdempotentConsumer consumer;
     private final BackupProjection projection;
+    private final RecoverySaga saga;
     private final ObjectMapper json;
 
-    public BackupEventsConsumer(IdempotentConsumer consumer, BackupProjection projection, ObjectMapper json) {
+    public BackupEventsConsumer(IdempotentConsumer consumer, BackupProjection projection, RecoverySaga saga,
+            ObjectMapper json) {
         this.consumer = consumer;
         this.projection = projection;
+        this.saga = saga;
         this.json = json;
     }
 
@@ -51,7 +55,14 @@ public class BackupEventsConsumer {
                 }
                 yield projection.statusChanged(changed);
             }
-            // Types this projection does not use (released) are recorded as seen and skipped.
+            case SagaEvents.RELEASED -> {
+                SagaEvents.Released released = event.dataAs(json, SagaEvents.Released.class);
+                if (released.accountId() == null || released.recoveryId() == null || released.deviceId() == null) {
+                    throw poison(event, "account, recovery or device");
+                }
+                yield saga.released(released);
+            }
+            // Types this service does not use are recorded as seen and skipped.
             default -> Uni.createFrom().voidItem();
         });
     }

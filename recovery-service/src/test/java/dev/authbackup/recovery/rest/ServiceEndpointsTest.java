@@ -37,6 +37,6 @@ class ServiceEndpointsTest {
         given().get("/v1/recoveries/abc").then().statusCode(401).contentType("application/problem+json");
         given().header("Authorization", TestIssuer.token().bearer()).get("/v1/recoveries/abc").then()
                 .statusCode(404).contentType("application/problem+json")
-                .body("type", equalTo("https://authbackup.dev/problems/not-found"));
+                .body("type", equalTo("https://authbackup.dev/problems/recovery-not-found"));
     }
 }
