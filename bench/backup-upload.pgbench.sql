@@ -4,7 +4,7 @@
 -- token check, validation, AES key wrapping and Kafka relay around it. One head per pgbench client.
 BEGIN;
 SELECT id, current_version FROM backup WHERE account_id = 'bench-pg-' || :client_id AND platform = 'ios' FOR UPDATE;
-SELECT id FROM backup_version v JOIN backup b ON b.id = v.backup_id
+SELECT v.id FROM backup_version v JOIN backup b ON b.id = v.backup_id
  WHERE b.account_id = 'bench-pg-' || :client_id AND b.platform = 'ios' AND v.idempotency_key = 'none';
 INSERT INTO backup_version (id, backup_id, version, device_id, device_name, ciphertext, wrapped_key, kek_id,
                             manifest, settings, entry_count, content_hash, created_at)
