@@ -21,40 +21,31 @@ import dev.authbackup.backup.rest.BackupFixtures;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The scheduled upkeep, run on demand: staleness, retention with crypto-shred, and KEK re-wrapping. */
 @QuarkusTest
 @WithTestResource(TestIssuer.class)
 class BackupMaintenanceTest {
 
-    private static KafkaCompanion kafka;
-    private static ConsumerTask<String, String> events;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("backup.events");
 
     @Inject
     BackupMaintenance maintenance;
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-        events = TestKafka.readFromStart(kafka, "backup.events", Duration.ofMinutes(3));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        events.stop();
-        kafka.close();
     }
 
     private int markStale() throws Throwable {
@@ -85,8 +76,8 @@ class BackupMaintenanceTest {
         get(alice, "/v1/backup-profile").statusCode(200).body("backups.status", contains("sign_in_required"));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(
                 List.of("backup.stored.v1", "backup.status-changed.v1"),
-                TestKafka.typesWithKey(events, alice.accountId())));
-        var changed = new ObjectMapper().readTree(TestKafka.withKey(events, alice.accountId()).get(1).value());
+                EVENTS.typesWithKey(alice.accountId())));
+        var changed = new ObjectMapper().readTree(EVENTS.withKey(alice.accountId()).get(1).value());
         assertEquals("sign_in_required", changed.get("status").asText());
         assertEquals("current", changed.get("previousStatus").asText());
         assertEquals(2, changed.get("revision").asInt());

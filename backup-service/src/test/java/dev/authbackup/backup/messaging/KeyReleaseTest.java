@@ -19,13 +19,12 @@ import dev.authbackup.backup.domain.Platform;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +34,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Release of a backup to a recovery: authorised by recovery.started.v1 through the real broker, refused
@@ -47,27 +46,19 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestIssuer.class)
 class KeyReleaseTest {
 
-    private static KafkaCompanion kafka;
-    private static ConsumerTask<String, String> events;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("backup.events");
 
     @Inject
     BackupMaintenance maintenance;
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-        events = TestKafka.readFromStart(kafka, "backup.events", Duration.ofMinutes(3));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        events.stop();
-        kafka.close();
     }
 
     private static void send(ProducerRecord<String, String> record) {
-        kafka.produceStrings().fromRecords(record).awaitCompletion(Duration.ofSeconds(10));
+        EVENTS.send(record);
     }
 
     private static String started(UUID recovery, String account, String platform, int version, Instant at) {
@@ -129,8 +120,8 @@ class KeyReleaseTest {
         assertEquals(64, released.path("manifest.entries[0].fingerprint").toString().length());
 
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                TestKafka.typesWithKey(events, alice.accountId()).contains("backup.released.v1"));
-        var record = TestKafka.withKey(events, alice.accountId()).stream()
+                EVENTS.typesWithKey(alice.accountId()).contains("backup.released.v1"));
+        var record = EVENTS.withKey(alice.accountId()).stream()
                 .filter(r -> "backup.released.v1".equals(TestKafka.header(r, "ce_type"))).toList();
         assertEquals(1, record.size());
         JsonNode data = new ObjectMapper().readTree(record.get(0).value());
@@ -210,7 +201,7 @@ class KeyReleaseTest {
     void aPoisonRecoveryEventIsDeadLetteredAndThePartitionKeepsFlowing() {
         TestIssuer.Token alice = TestIssuer.token();
         create(alice, "ios", 1);
-        var dlq = TestKafka.readFromStart(kafka, "backup-service.dlq", Duration.ofSeconds(40));
+        var dlq = TestKafka.readFromStart(EVENTS.kafka(), "backup-service.dlq", Duration.ofSeconds(40));
         send(TestKafka.cloudEvent("recovery.events", alice.accountId(), "recovery.started.v1",
                 "{\"recoveryId\":\"" + UUID.randomUUID() + "\",\"platform\":\"windows\"}"));
         UUID recovery = startRecovery(alice, "ios", 1);

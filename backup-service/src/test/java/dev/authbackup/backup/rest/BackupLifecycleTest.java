@@ -22,44 +22,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DELETE and POST .../restore: soft delete, undelete within the window, old versions made current again. */
 @QuarkusTest
 @WithTestResource(TestIssuer.class)
 class BackupLifecycleTest {
 
-    private static KafkaCompanion kafka;
-    private static ConsumerTask<String, String> events;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("backup.events");
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-        events = TestKafka.readFromStart(kafka, "backup.events", Duration.ofMinutes(3));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        events.stop();
-        kafka.close();
     }
 
     private static void awaitEvents(TestIssuer.Token token, String... types) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertEquals(List.of(types), TestKafka.typesWithKey(events, token.accountId())));
+                assertEquals(List.of(types), EVENTS.typesWithKey(token.accountId())));
     }
 
     private static JsonNode lastEvent(TestIssuer.Token token) throws Exception {
-        var mine = TestKafka.withKey(events, token.accountId());
+        var mine = EVENTS.withKey(token.accountId());
         return new ObjectMapper().readTree(mine.get(mine.size() - 1).value());
     }
 

@@ -16,21 +16,20 @@ import dev.authbackup.recovery.domain.RecoverySaga;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The saga driven through the real broker by the other services' events, in clean order, with
@@ -40,23 +39,15 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestIssuer.class)
 class RecoverySagaTest {
 
-    private static KafkaCompanion kafka;
-    private static ConsumerTask<String, String> events;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("recovery.events");
 
     @Inject
     RecoverySaga saga;
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-        events = TestKafka.readFromStart(kafka, "recovery.events", Duration.ofMinutes(3));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        events.stop();
-        kafka.close();
     }
 
     private static void send(String topic, TestIssuer.Token token, String type, String json) {
@@ -64,7 +55,7 @@ class RecoverySagaTest {
     }
 
     private static void send(ProducerRecord<String, String> record) {
-        kafka.produceStrings().fromRecords(record).awaitCompletion(Duration.ofSeconds(10));
+        EVENTS.send(record);
     }
 
     private static String released(TestIssuer.Token token, UUID recovery, String device) {
@@ -99,8 +90,7 @@ class RecoverySagaTest {
     }
 
     private static List<String> eventsOf(TestIssuer.Token token, String type) {
-        return TestKafka.withKey(events, token.accountId()).stream()
-                .filter(r -> type.equals(TestKafka.header(r, "ce_type"))).map(r -> r.value()).toList();
+        return EVENTS.dataOf(token.accountId(), type);
     }
 
     @Test
@@ -212,7 +202,7 @@ class RecoverySagaTest {
         TestIssuer.Token alice = TestIssuer.token();
         project(alice.accountId(), "ios", 1, "current", MIXED);
         UUID recovery = started(alice, "ios", "iphone-B");
-        var dlq = TestKafka.readFromStart(kafka, "recovery-service.dlq", Duration.ofSeconds(40));
+        var dlq = TestKafka.readFromStart(EVENTS.kafka(), "recovery-service.dlq", Duration.ofSeconds(40));
         send("device.events", alice, "device.credential-issued.v1", "{\"recoveryId\":\"not-a-uuid\"}");
         send("device.events", alice, "device.push-key-registered.v1", "{\"accountId\":\"x\"}");
         credential(alice, recovery, "personal-totp", "iphone-B");

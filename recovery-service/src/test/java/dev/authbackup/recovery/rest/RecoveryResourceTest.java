@@ -24,41 +24,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST/GET/DELETE /v1/recoveries: each refusal in the contract's order, creating nothing; then creation. */
 @QuarkusTest
 @WithTestResource(TestIssuer.class)
 class RecoveryResourceTest {
 
-    private static KafkaCompanion kafka;
-    private static ConsumerTask<String, String> events;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("recovery.events");
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-        events = TestKafka.readFromStart(kafka, "recovery.events", Duration.ofMinutes(3));
-    }
-
-    @AfterAll
-    static void tearDown() {
-        events.stop();
-        kafka.close();
     }
 
     private static long startedEventsFor(UUID recovery) {
-        return events.getRecords().stream().filter(r -> r.value().contains(recovery.toString())).count();
+        return EVENTS.all().stream().filter(r -> r.value().contains(recovery.toString())).count();
     }
 
     @Test
@@ -81,7 +72,7 @@ class RecoveryResourceTest {
                 .body("entries.size()", equalTo(5));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> startedEventsFor(recovery) == 1);
-        var record = TestKafka.withKey(events, alice.accountId()).stream()
+        var record = EVENTS.withKey(alice.accountId()).stream()
                 .filter(r -> r.value().contains(id)).findFirst().orElseThrow();
         assertEquals("recovery.started.v1", TestKafka.header(record, "ce_type"));
         JsonNode data = new ObjectMapper().readTree(record.value());
@@ -202,7 +193,7 @@ class RecoveryResourceTest {
         given().header("Authorization", alice.bearer()).delete("/v1/recoveries/" + recovery).then().statusCode(204);
         given().header("Authorization", alice.bearer()).delete("/v1/recoveries/" + recovery).then().statusCode(204);
         get(alice, recovery).statusCode(200).body("status", equalTo("cancelled"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.typesWithKey(events, alice.accountId())
+        await().atMost(Duration.ofSeconds(20)).until(() -> EVENTS.typesWithKey(alice.accountId())
                 .equals(List.of("recovery.started.v1", "recovery.cancelled.v1")));
         started(alice, "android", "pixel-B");
     }
