@@ -23,8 +23,13 @@ class ServiceEndpointsTest {
     }
 
     @Test
-    void metricsAreInPrometheusFormat() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("authbackup_outbox_published_total"));
+    void metricsAreInPrometheusFormatWithLatencyBucketsPerService() {
+        given().header("Authorization", TestIssuer.token().bearer()).get("/v1/recoveries/" + java.util.UUID.randomUUID())
+                .then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("authbackup_outbox_published_total{application=\"recovery-service\""))
+                .body(containsString("http_server_requests_seconds_bucket{application=\"recovery-service\""))
+                .body(containsString("le=\"0.25\""));
     }
 
     @Test
