@@ -1,0 +1,206 @@
+package dev.authbackup.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One phone running the authenticator app: its accounts, its sign-in, and what it does against the
+ * platform through the public contract only — back up, begin a recovery, download and decrypt.
+ */
+public final class AuthenticatorApp {
+
+    private final Endpoints endpoints;
+    private final Http http = new Http();
+    private final String deviceId;
+    private final String platform;
+    private final Map<String, Account> accounts = new LinkedHashMap<>();
+    private final List<String> pendingRefs = new ArrayList<>();
+    private List<String> accountOrder = new ArrayList<>();
+    private String token;
+
+    public AuthenticatorApp(Endpoints endpoints, String deviceId, String platform) {
+        this.endpoints = endpoints;
+        this.deviceId = deviceId;
+        this.platform = platform;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    public String platform() {
+        return platform;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    /** Signs the recovery account in at the identity provider (a fresh sign-in for 300 s). */
+    public AuthenticatorApp signIn(String username, String password) {
+        token = new KeycloakSignIn(endpoints).signIn(username, password).accessToken();
+        return this;
+    }
+
+    /** Uses a token obtained elsewhere (for example an older one, to show a stale sign-in). */
+    public AuthenticatorApp useToken(String accessToken) {
+        token = accessToken;
+        return this;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public AuthenticatorApp add(Account account) {
+        accounts.put(account.ref(), account);
+        accountOrder.add(account.ref());
+        return this;
+    }
+
+    public List<Account> accounts() {
+        return List.copyOf(accounts.values());
+    }
+
+    public Account account(String ref) {
+        return accounts.get(ref);
+    }
+
+    /** The refs of recovered entries that still wait for a device credential or verification. */
+    public List<String> pendingRefs() {
+        return List.copyOf(pendingRefs);
+    }
+
+    public List<String> accountOrder() {
+        return List.copyOf(accountOrder);
+    }
+
+    public void accountOrder(List<String> order) {
+        accountOrder = new ArrayList<>(order);
+    }
+
+    /** The current TOTP code of an account on this phone. */
+    public String code(String ref) {
+        return Totp.code(Totp.base32Decode(accounts.get(ref).secret()), Instant.now());
+    }
+
+    /** The account's fingerprint salt, from the backup profile. */
+    public byte[] salt() {
+        Answer profile = http.get(endpoints.backup() + "/v1/backup-profile", token).expect(200);
+        return Base64.getDecoder().decode(profile.text("salt"));
+    }
+
+    /** Encrypts every account and the settings under a new data key and uploads them as the next version. */
+    public Answer backUp() {
+        byte[] salt = salt();
+        byte[] dataKey = Vault.randomKey();
+        ObjectNode payload = Http.JSON.createObjectNode();
+        payload.set("accounts", Http.JSON.valueToTree(accounts.values()));
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Account account : accounts.values()) {
+            entries.add(Map.of("ref", account.ref(), "kind", account.kind(), "pushEnabled", account.pushEnabled(),
+                    "fingerprint", Vault.fingerprint(salt, account.issuer(), account.username())));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deviceId", deviceId);
+        body.put("deviceName", "Authenticator on " + deviceId);
+        body.put("ciphertext", base64(Vault.encrypt(dataKey, bytes(payload))));
+        body.put("dataKey", base64(dataKey));
+        body.put("manifest", Map.of("entries", entries));
+        body.put("settings", base64(Vault.encrypt(dataKey, bytes(Map.of("accountOrder", accountOrder)))));
+        Answer current = http.get(endpoints.backup() + "/v1/backups/" + platform, token);
+        String[] precondition = current.status() == 200 ? new String[] {"If-Match", current.header("ETag")}
+                : new String[] {"If-None-Match", "*"};
+        return http.call("PUT", endpoints.backup() + "/v1/backups/" + platform, token, body, precondition);
+    }
+
+    /** Begins a recovery for this phone, telling the platform which accounts the phone already holds. */
+    public Answer beginRecovery() {
+        List<String> local = new ArrayList<>();
+        if (!accounts.isEmpty()) {
+            byte[] salt = salt();
+            accounts.values().forEach(a -> local.add(Vault.fingerprint(salt, a.issuer(), a.username())));
+        }
+        return http.call("POST", endpoints.recovery() + "/v1/recoveries", token,
+                Map.of("platform", platform, "deviceId", deviceId, "localFingerprints", local));
+    }
+
+    public Answer recovery(String recoveryId) {
+        return http.get(endpoints.recovery() + "/v1/recoveries/" + recoveryId, token);
+    }
+
+    /**
+     * Downloads the backup released to this recovery (retrying while the release is not ready), decrypts it,
+     * and restores the entries that need nothing more; the others wait for their credential or verification.
+     */
+    public Answer download(String recoveryId, Duration patience) {
+        String url = endpoints.backup() + "/v1/backups/" + platform + "/content?recoveryId=" + recoveryId;
+        Instant deadline = Instant.now().plus(patience);
+        Answer content = http.get(url, token);
+        while (content.status() == 409 && Instant.now().isBefore(deadline)) {
+            pause(Duration.ofSeconds(Long.parseLong(content.header("Retry-After") == null ? "1" : content.header("Retry-After"))));
+            content = http.get(url, token);
+        }
+        content.expect(200);
+        byte[] dataKey = Base64.getDecoder().decode(content.text("dataKey"));
+        JsonNode payload = json(Vault.decrypt(dataKey, Base64.getDecoder().decode(content.text("ciphertext"))));
+        JsonNode settings = json(Vault.decrypt(dataKey, Base64.getDecoder().decode(content.text("settings"))));
+        Map<String, String> requirements = new LinkedHashMap<>();
+        recovery(recoveryId).expect(200).body().get("entries")
+                .forEach(e -> requirements.put(e.get("ref").asText(), e.get("requirement").asText()));
+        for (JsonNode node : (ArrayNode) payload.get("accounts")) {
+            Account account = Http.JSON.convertValue(node, Account.class);
+            if ("none".equals(requirements.get(account.ref()))) {
+                accounts.put(account.ref(), account);
+            } else {
+                pendingRefs.add(account.ref());
+            }
+        }
+        List<String> order = new ArrayList<>();
+        settings.get("accountOrder").forEach(ref -> order.add(ref.asText()));
+        accountOrder = order;
+        return content;
+    }
+
+    private static String base64(byte[] value) {
+        return Base64.getEncoder().encodeToString(value);
+    }
+
+    private static byte[] bytes(Object value) {
+        try {
+            return Http.JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(byte[] value) {
+        try {
+            return Http.JSON.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
