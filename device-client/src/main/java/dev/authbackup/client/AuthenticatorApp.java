@@ -138,6 +138,30 @@ public final class AuthenticatorApp {
                 Map.of("platform", platform, "deviceId", deviceId, "localFingerprints", local));
     }
 
+    /**
+     * Begins a recovery of exactly {@code version}. recovery-service learns of an upload through Kafka, so a
+     * begin right after the upload may still see the version before: such a recovery is cancelled and begun
+     * again, until {@code patience} runs out. Any refusal is answered as it is.
+     */
+    public Answer beginRecoveryOf(int version, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (true) {
+            Answer begun = beginRecovery();
+            if (begun.status() != 201 || begun.body().get("backupVersion").asInt() == version) {
+                return begun;
+            }
+            cancel(begun.text("id")).expect(204);
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("recovery-service did not see version " + version + " in " + patience);
+            }
+            pause(Duration.ofMillis(200));
+        }
+    }
+
+    public Answer cancel(String recoveryId) {
+        return http.call("DELETE", endpoints.recovery() + "/v1/recoveries/" + recoveryId, token, null);
+    }
+
     public Answer recovery(String recoveryId) {
         return http.get(endpoints.recovery() + "/v1/recoveries/" + recoveryId, token);
     }

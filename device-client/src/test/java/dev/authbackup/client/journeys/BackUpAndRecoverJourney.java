@@ -9,7 +9,6 @@ import dev.authbackup.client.AuthenticatorApp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,23 +45,9 @@ class BackUpAndRecoverJourney {
         assertEquals(List.of("awaiting_verification", "awaiting_verification", "restored", "restored"), states);
     }
 
-    /**
-     * Begins a recovery of exactly {@code version}: recovery-service learns of an upload through Kafka, so a
-     * begin right after it may still see the version before; such a recovery is cancelled and begun again.
-     */
+    /** Begins a recovery of exactly {@code version} (see {@link AuthenticatorApp#beginRecoveryOf}). */
     static JsonNode beginOnVersion(AuthenticatorApp phone, int version) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Answer begun = phone.beginRecovery();
-            if (begun.status() != 201) {
-                return null;
-            }
-            if (begun.body().get("backupVersion").asInt() != version) {
-                phone.http().call("DELETE", phone.endpoints().recovery() + "/v1/recoveries/" + begun.text("id"),
-                        phone.token(), null).expect(204);
-                return null;
-            }
-            return begun.body();
-        }, Objects::nonNull);
+        return phone.beginRecoveryOf(version, Duration.ofSeconds(20)).expect(201).body();
     }
 
     static JsonNode awaitStatus(AuthenticatorApp phone, String recoveryId, String status) {

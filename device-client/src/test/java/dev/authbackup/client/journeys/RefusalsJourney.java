@@ -1,0 +1,92 @@
+package dev.authbackup.client.journeys;
+
+import static dev.authbackup.client.journeys.BackUpAndRecoverJourney.beginOnVersion;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.authbackup.client.Answer;
+import dev.authbackup.client.AuthenticatorApp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Journey 4: recovery refuses precisely — accounts already on the device, a backup only on the other
+ * platform, a deleted backup (until it is undeleted) — and bob sees nothing of alice's.
+ */
+class RefusalsJourney {
+
+    @Test
+    void aDeviceThatAlreadyHoldsABackedUpAccountIsToldWhichAndNothingChanges() {
+        AuthenticatorApp phoneA = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("alice", "alice");
+        int version = phoneA.backUp().expect(200, 201).body().get("version").asInt();
+        AuthenticatorApp phoneB = Phones.phone("iphone-B", "ios").signIn("alice", "alice");
+        phoneB.add(phoneA.account("google"));
+        phoneB.add(Phones.account("github", "GitHub", "alice", "third_party", false));
+
+        Answer refused = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(phoneB::beginRecovery, answer -> answer.status() == 409);
+        assertEquals("existing-accounts", refused.problem());
+        assertEquals(List.of("google"), texts(refused.body().get("conflicts")));
+        assertEquals(2, phoneB.accounts().size());
+
+        // Without the duplicate the same device recovers.
+        AuthenticatorApp phoneC = Phones.phone("iphone-C", "ios").signIn("alice", "alice");
+        phoneC.add(Phones.account("github", "GitHub", "alice", "third_party", false));
+        assertEquals(version, beginOnVersion(phoneC, version).get("backupVersion").asInt());
+    }
+
+    @Test
+    void anIosBackupCannotBeRecoveredOnAndroid() {
+        AuthenticatorApp iphone = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("alice", "alice");
+        iphone.backUp().expect(200, 201);
+        iphone.http().call("DELETE", iphone.endpoints().backup() + "/v1/backups/android", iphone.token(), null)
+                .expect(204, 404);
+        AuthenticatorApp pixel = Phones.phone("pixel-B", "android").signIn("alice", "alice");
+        Answer refused = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(pixel::beginRecovery, answer -> "backup-on-other-platform".equals(answer.problem()));
+        assertEquals(404, refused.status());
+        assertEquals(List.of("ios"), texts(refused.body().get("availablePlatforms")));
+    }
+
+    @Test
+    void aDeletedBackupIsNotRecoverableUntilItIsUndeleted() {
+        AuthenticatorApp tablet = Phones.withAlicesAccounts(Phones.phone("ipad-A", "ios")).signIn("bob", "bob");
+        int version = tablet.backUp().expect(200, 201).body().get("version").asInt();
+        String backups = tablet.endpoints().backup() + "/v1/backups/ios";
+        tablet.http().call("DELETE", backups, tablet.token(), null).expect(204);
+
+        AuthenticatorApp phone = Phones.phone("iphone-B", "ios").signIn("bob", "bob");
+        Answer refused = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(phone::beginRecovery, answer -> "no-backup".equals(answer.problem()));
+        assertEquals(404, refused.status());
+
+        tablet.http().call("POST", backups + "/restore", tablet.token(), null).expect(200);
+        JsonNode recovery = beginOnVersion(phone, version);
+        assertEquals("awaiting_download", recovery.get("status").asText());
+    }
+
+    @Test
+    void bobSeesNothingOfAlices() {
+        AuthenticatorApp alice = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("alice", "alice");
+        int version = alice.backUp().expect(200, 201).body().get("version").asInt();
+        AuthenticatorApp alicesNewPhone = Phones.phone("iphone-B", "ios").signIn("alice", "alice");
+        String recovery = beginOnVersion(alicesNewPhone, version).get("id").asText();
+
+        AuthenticatorApp bob = Phones.phone("iphone-B", "ios").signIn("bob", "bob");
+        assertEquals(404, bob.recovery(recovery).status());
+        assertEquals("no-release", bob.http().get(bob.endpoints().backup() + "/v1/backups/ios/content?recoveryId="
+                + recovery, bob.token()).problem());
+        assertEquals(404, bob.http().call("DELETE", bob.endpoints().recovery() + "/v1/recoveries/" + recovery,
+                bob.token(), null).status());
+        assertEquals("awaiting_download", alicesNewPhone.recovery(recovery).expect(200).text("status"));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+}
