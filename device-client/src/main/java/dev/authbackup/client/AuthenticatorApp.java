@@ -139,20 +139,22 @@ public final class AuthenticatorApp {
     }
 
     /**
-     * Begins a recovery of exactly {@code version}. recovery-service learns of an upload through Kafka, so a
-     * begin right after the upload may still see the version before: such a recovery is cancelled and begun
-     * again, until {@code patience} runs out. Any refusal is answered as it is.
+     * Begins a recovery of exactly {@code version}. recovery-service learns of an upload (or an undelete)
+     * through Kafka, so a begin right after it may still see the state before: no backup, or an older
+     * version, whose recovery is cancelled. It begins again until {@code patience} runs out; any other
+     * refusal is answered as it is.
      */
     public Answer beginRecoveryOf(int version, Duration patience) {
         Instant deadline = Instant.now().plus(patience);
         while (true) {
             Answer begun = beginRecovery();
-            if (begun.status() != 201 || begun.body().get("backupVersion").asInt() == version) {
+            boolean behind = "no-backup".equals(begun.problem())
+                    || begun.status() == 201 && begun.body().get("backupVersion").asInt() != version;
+            if (!behind || Instant.now().isAfter(deadline)) {
                 return begun;
             }
-            cancel(begun.text("id")).expect(204);
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("recovery-service did not see version " + version + " in " + patience);
+            if (begun.status() == 201) {
+                cancel(begun.text("id")).expect(204);
             }
             pause(Duration.ofMillis(200));
         }
