@@ -103,8 +103,17 @@ public final class AuthenticatorApp {
         return Base64.getDecoder().decode(profile.text("salt"));
     }
 
+    /** An upload ready to send (and to send again, as a retry after a lost answer would). */
+    public record Upload(Map<String, Object> body, String preconditionHeader, String preconditionValue) {
+    }
+
     /** Encrypts every account and the settings under a new data key and uploads them as the next version. */
     public Answer backUp() {
+        return send(prepareBackUp(), null);
+    }
+
+    /** Encrypts every account and the settings under a new data key, as the next version of the backup. */
+    public Upload prepareBackUp() {
         byte[] salt = salt();
         byte[] dataKey = Vault.randomKey();
         ObjectNode payload = Http.JSON.createObjectNode();
@@ -122,20 +131,33 @@ public final class AuthenticatorApp {
         body.put("manifest", Map.of("entries", entries));
         body.put("settings", base64(Vault.encrypt(dataKey, bytes(Map.of("accountOrder", accountOrder)))));
         Answer current = http.get(endpoints.backup() + "/v1/backups/" + platform, token);
-        String[] precondition = current.status() == 200 ? new String[] {"If-Match", current.header("ETag")}
-                : new String[] {"If-None-Match", "*"};
-        return http.call("PUT", endpoints.backup() + "/v1/backups/" + platform, token, body, precondition);
+        return current.status() == 200 ? new Upload(body, "If-Match", current.header("ETag"))
+                : new Upload(body, "If-None-Match", "*");
+    }
+
+    /** Sends a prepared upload, with an {@code Idempotency-Key} when given. */
+    public Answer send(Upload upload, String idempotencyKey) {
+        String[] headers = idempotencyKey == null
+                ? new String[] {upload.preconditionHeader(), upload.preconditionValue()}
+                : new String[] {upload.preconditionHeader(), upload.preconditionValue(), "Idempotency-Key", idempotencyKey};
+        return http.call("PUT", endpoints.backup() + "/v1/backups/" + platform, token, upload.body(), headers);
     }
 
     /** Begins a recovery for this phone, telling the platform which accounts the phone already holds. */
     public Answer beginRecovery() {
+        return beginRecovery(null);
+    }
+
+    /** Begins a recovery with an {@code Idempotency-Key}, so that a retry after a lost answer begins none twice. */
+    public Answer beginRecovery(String idempotencyKey) {
         List<String> local = new ArrayList<>();
         if (!accounts.isEmpty()) {
             byte[] salt = salt();
             accounts.values().forEach(a -> local.add(Vault.fingerprint(salt, a.issuer(), a.username())));
         }
-        return http.call("POST", endpoints.recovery() + "/v1/recoveries", token,
-                Map.of("platform", platform, "deviceId", deviceId, "localFingerprints", local));
+        Map<String, Object> body = Map.of("platform", platform, "deviceId", deviceId, "localFingerprints", local);
+        return idempotencyKey == null ? http.call("POST", endpoints.recovery() + "/v1/recoveries", token, body)
+                : http.call("POST", endpoints.recovery() + "/v1/recoveries", token, body, "Idempotency-Key", idempotencyKey);
     }
 
     /**
