@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes platform-overview.json and recovery-funnel.json (Grafana dashboards) beside this file.
 
-Edit the panels here, run `python3 deploy/grafana/generate-dashboards.py`, commit both. deploy/validate.sh fails when
+Edit the panels here, run `python3 deploy/grafana/generate-dashboards.py [OUT_DIR]`, commit both. deploy/validate.sh fails when
 the JSON files differ from what this script writes, and when a query names a metric missing from metrics-used.txt.
 """
 import json
 import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).parent
+OUT = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else HERE  # validate.sh writes to a temporary folder
 DS = {"type": "prometheus", "uid": "${datasource}"}
 SERVICES = "backup-service|recovery-service|verification-service|notification-service"
 API = 'job=~"$job", uri!~"/q/.*"'
@@ -153,5 +155,5 @@ funnel = dashboard(
     ])
 
 for name, dash in (("platform-overview.json", overview), ("recovery-funnel.json", funnel)):
-    (HERE / name).write_text(json.dumps(dash, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote deploy/grafana/{name} ({len(dash['panels'])} panels)")
+    (OUT / name).write_text(json.dumps(dash, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {OUT / name} ({len(dash['panels'])} panels)")
