@@ -76,6 +76,42 @@ for (const [name, m] of Object.entries(raw.components.messages)) {
 }
 ok(`${payloads} payload schemas accept valid data and refuse data missing a required field`);
 
+// The producers' event records (Java source) against the payload schemas: each record of a producing service's
+// *Events class whose constant names a type (Stored <-> STORED = "backup.stored.v1") must have exactly the schema's
+// properties, all required ones included. Services whose event classes are not in this tree yet are reported.
+const sourceRoots = (process.env.EVENT_SOURCE_ROOTS ?? '').split(':').filter(Boolean).map((r) => new URL(`file://${r.replace(/\/?$/, '/')}`));
+const messageByType = Object.fromEntries(Object.values(raw.components.messages).map((m) => [m.name, m]));
+let records = 0;
+for (const svc of ['backup', 'recovery', 'verification', 'notification']) {
+  // EVENT_SOURCE_ROOTS (colon-separated checkouts) adds other trees, e.g. a service being built elsewhere; first hit wins.
+  let dir, files = [];
+  for (const r of [root, ...sourceRoots]) {
+    dir = new URL(`${svc}-service/src/main/java/dev/authbackup/${svc}/messaging/`, r);
+    try { files = readdirSync(dir).filter((f) => /Events\.java$/.test(f)); } catch { files = []; }
+    if (files.length) break;
+  }
+  let found = 0;
+  for (const f of files) {
+    const src = readFileSync(new URL(f, dir), 'utf8');
+    const constants = Object.fromEntries([...src.matchAll(/static final String (\w+) = "([a-z.-]+\.v\d+)"/g)].map((m) => [m[1], m[2]]));
+    for (const m of src.matchAll(/public record (\w+)\(([^)]*)\)/g)) {
+      const constant = m[1].replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+      const type = constants[constant];
+      const msg = type && messageByType[type];
+      if (!msg || msg.headers.allOf[1].properties.ce_source.const !== `/${svc}-service`) continue; // a consumer's view or a nested type
+      const fields = m[2].split(',').map((x) => x.trim().split(/\s+/).pop()).filter(Boolean);
+      const schema = resolve(msg.payload);
+      const props = Object.keys(schema.properties);
+      const extra = fields.filter((x) => !props.includes(x));
+      const missing = (schema.required ?? []).filter((x) => !fields.includes(x));
+      if (extra.length || missing.length) fail(`${svc}-service ${f} ${m[1]} vs ${type}: fields not in the schema [${extra}], required fields missing [${missing}]`);
+      found++; records++;
+    }
+  }
+  if (!found) console.log(`  note ${svc}-service: no producer event records in this tree (messaging/*Events.java) to compare`);
+}
+ok(`${records} producer event records (Java source) have exactly their message's schema fields`);
+
 // Dashboards
 for (const f of readdirSync(new URL('deploy/grafana/', root)).filter((f) => f.endsWith('.json'))) {
   let d;
