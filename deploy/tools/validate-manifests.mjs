@@ -69,6 +69,7 @@ const external = {
 };
 
 let failures = 0, checked = 0;
+const routeMaps = []; // [file, kind, Map(prefix -> service:port)] : the Gateway's and the Ingress's routes must agree
 const fail = (where, msg) => { failures++; console.error(`  FAIL ${where}: ${msg}`); };
 for (const file of process.argv.slice(2)) {
   const docs = YAML.parseAllDocuments(readFileSync(file, 'utf8'));
@@ -118,7 +119,17 @@ for (const file of process.argv.slice(2)) {
     if (o.kind === 'HTTPRoute') for (const r of o.spec.rules) for (const b of r.backendRefs ?? []) if (!byKind.Service?.has(b.name)) fail(where, `backend Service ${b.name} not rendered`);
     if (o.kind === 'Ingress') for (const r of o.spec.rules) for (const p of r.http.paths) if (!byKind.Service?.has(p.backend.service.name)) fail(where, `backend Service ${p.backend.service.name} not rendered`);
   }
+  const routes = new Map(), ingress = new Map();
+  for (const o of objs.filter((o) => o.kind === 'HTTPRoute')) for (const r of o.spec.rules) for (const m of r.matches ?? []) routes.set(m.path.value, r.backendRefs.map((b) => `${b.name}:${b.port}`).join());
+  for (const o of objs.filter((o) => o.kind === 'Ingress')) for (const r of o.spec.rules) for (const p of r.http.paths) ingress.set(p.path, `${p.backend.service.name}:${p.backend.service.port.number}`);
+  if (routes.size) routeMaps.push([file, 'HTTPRoute', routes]);
+  if (ingress.size) routeMaps.push([file, 'Ingress', ingress]);
   console.log(`  ${file.split('/').pop()}: ${objs.length} objects — ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
 }
+const key = (m) => JSON.stringify([...m].sort());
+for (const [file, kind, m] of routeMaps.slice(1)) {
+  if (key(m) !== key(routeMaps[0][2])) fail(`${file.split('/').pop()} ${kind}`, `routes ${key(m)} differ from ${routeMaps[0][1]} of ${routeMaps[0][0].split('/').pop()}: ${key(routeMaps[0][2])}`);
+}
+if (routeMaps.length) console.log(`  routes: ${routeMaps.length} route sets (${routeMaps.map(([f, k]) => `${f.split('/').pop()} ${k}`).join(', ')}) map the same ${routeMaps[0][2].size} prefixes to the same services`);
 console.log(`  ${checked} objects checked, ${failures} failure(s)`);
 process.exit(failures ? 1 : 0);
