@@ -11,6 +11,7 @@ public final class NotificationProblems {
     public static final String APPROVAL_EXPIRED = "approval-expired";
     public static final String APPROVAL_ANSWERED = "approval-answered";
     public static final String NO_PUSH_DEVICES = "no-push-devices";
+    public static final String KEY_NOT_REGISTERED = "key-not-registered";
 
     private NotificationProblems() {
     }
@@ -44,5 +45,10 @@ public final class NotificationProblems {
     public static ProblemException noPushDevices() {
         return new ProblemException(NO_PUSH_DEVICES, 409, "No device can receive the approval",
                 "This account has no registered push key; recover or register a device first.");
+    }
+
+    public static ProblemException keyNotRegistered() {
+        return new ProblemException(KEY_NOT_REGISTERED, 403, "Key not registered",
+                "No registered, unrevoked push key of this account and device has that id.");
     }
 }
