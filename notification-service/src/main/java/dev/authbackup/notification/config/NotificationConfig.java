@@ -20,6 +20,8 @@ public interface NotificationConfig {
 
     Approvals approvals();
 
+    Codes codes();
+
     interface Sms {
         /** Base URL of the Twilio-style gateway; {@code /2010-04-01/Accounts/{sid}/Messages.json} is appended. */
         String url();
@@ -91,5 +93,14 @@ public interface NotificationConfig {
 
         @WithDefault("10m")
         Duration window();
+    }
+
+    interface Codes {
+        /** After this many wrong codes within {@link #failureWindow()}, verification answers 429. */
+        @WithDefault("10")
+        int maxFailures();
+
+        @WithDefault("1h")
+        Duration failureWindow();
     }
 }

@@ -143,6 +143,31 @@ public class DeviceRegistry {
     public Uni<Verified> verifyCode(AccountId account, String code) {
         long nowSeconds = clock.instant().getEpochSecond();
         byte[] offered = code.getBytes(StandardCharsets.US_ASCII);
+        OffsetDateTime now = Provisioning.now(clock);
+        OffsetDateTime windowStart = now.minus(config.codes().failureWindow());
+        // Serialise one account's attempts so that the failure count holds under concurrent guesses.
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                        "SELECT pg_advisory_xact_lock(hashtextextended(:account, 11))")
+                        .setParameter("account", account.value()).getSingleResult()
+                        .flatMap(locked -> session.createNativeQuery("""
+                                SELECT count(*), min(failed_at) FROM code_verification_failure
+                                 WHERE account_id = :account AND failed_at > :since""", Object[].class)
+                                .setParameter("account", account.value())
+                                .setParameter("since", windowStart)
+                                .getSingleResult()))
+                .flatMap(failures -> {
+                    long failed = ((Number) failures[0]).longValue();
+                    if (failed >= config.codes().maxFailures()) {
+                        OffsetDateTime oldest = failures[1] instanceof OffsetDateTime t ? t : now;
+                        long wait = java.time.Duration.between(now, oldest.plus(config.codes().failureWindow()))
+                                .toSeconds();
+                        throw NotificationProblems.tooManyAttempts(Math.max(1, wait));
+                    }
+                    return check(account, offered, nowSeconds, now);
+                });
+    }
+
+    private Uni<Verified> check(AccountId account, byte[] offered, long nowSeconds, OffsetDateTime now) {
         return DeviceCredential.activeOf(account.value()).flatMap(credentials -> {
             DeviceCredential matched = null;
             long matchedStep = 0;
@@ -159,8 +184,7 @@ public class DeviceRegistry {
                 }
             }
             if (matched == null) {
-                metrics.codeVerified(false);
-                return Uni.createFrom().item(new Verified(false, null));
+                return failed(account, now);
             }
             DeviceCredential credential = matched;
             long step = matchedStep;
@@ -170,14 +194,26 @@ public class DeviceRegistry {
                     .setParameter("credential", credential.id)
                     .setParameter("step", step)
                     .executeUpdate())
-                    .map(inserted -> {
-                        boolean valid = inserted == 1;
-                        metrics.codeVerified(valid);
-                        LOG.infof("Code %s: %s credential=%s device=%s", valid ? "accepted" : "replayed, refused",
-                                account.logId(), credential.id, credential.deviceId);
-                        return valid ? new Verified(true, credential.deviceId) : new Verified(false, null);
+                    .flatMap(inserted -> {
+                        if (inserted != 1) {
+                            LOG.infof("Code replayed, refused: %s credential=%s", account.logId(), credential.id);
+                            return failed(account, now);
+                        }
+                        metrics.codeVerified(true);
+                        LOG.infof("Code accepted: %s credential=%s device=%s", account.logId(), credential.id,
+                                credential.deviceId);
+                        return Uni.createFrom().item(new Verified(true, credential.deviceId));
                     });
         });
+    }
+
+    /** A wrong or replayed code: counted against the account's attempts, answered {@code valid: false}. */
+    private Uni<Verified> failed(AccountId account, OffsetDateTime now) {
+        metrics.codeVerified(false);
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                        "INSERT INTO code_verification_failure (account_id, failed_at) VALUES (:account, :now)")
+                        .setParameter("account", account.value()).setParameter("now", now).executeUpdate())
+                .replaceWith(new Verified(false, null));
     }
 
     /** The account's devices with their active keys and credentials. */

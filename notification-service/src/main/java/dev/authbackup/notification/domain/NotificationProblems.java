@@ -12,6 +12,7 @@ public final class NotificationProblems {
     public static final String APPROVAL_ANSWERED = "approval-answered";
     public static final String NO_PUSH_DEVICES = "no-push-devices";
     public static final String KEY_NOT_REGISTERED = "key-not-registered";
+    public static final String TOO_MANY_ATTEMPTS = "too-many-attempts";
 
     private NotificationProblems() {
     }
@@ -50,5 +51,12 @@ public final class NotificationProblems {
     public static ProblemException keyNotRegistered() {
         return new ProblemException(KEY_NOT_REGISTERED, 403, "Key not registered",
                 "No registered, unrevoked push key of this account and device has that id.");
+    }
+
+    public static ProblemException tooManyAttempts(long retryAfterSeconds) {
+        return new ProblemException(TOO_MANY_ATTEMPTS, 429, "Too many wrong codes",
+                "Too many wrong codes were tried for this account; wait before trying again.")
+                .with("retryAfter", retryAfterSeconds)
+                .withHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
 }

@@ -133,4 +133,23 @@ class DeviceCredentialResourceTest {
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM device_credential WHERE account_id = ?",
                 alice.accountId()));
     }
+
+    @Test
+    void guessingIsStoppedAfterTenWrongCodesWithRetryAfter() {
+        TestIssuer.Token alice = TestIssuer.token();
+        byte[] secret = secretOf(issue(alice, "new-phone", "e1"));
+        String right = totp(secret, Instant.now());
+        String wrong = right.equals("123456") ? "654321" : "123456";
+        for (int i = 0; i < 10; i++) {
+            verify(alice, wrong).body("valid", equalTo(false));
+        }
+        post(alice, "/v1/codes/verify", Map.of("code", right)).statusCode(429)
+                .contentType("application/problem+json").body("type", equalTo(PROBLEM + "too-many-attempts"))
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM used_totp_step s JOIN device_credential c "
+                + "ON c.id = s.credential_id WHERE c.account_id = ?", alice.accountId()), "the right code was not used");
+        // Another account is not affected.
+        TestIssuer.Token bob = TestIssuer.token();
+        verify(bob, totp(secretOf(issue(bob, "bobs-phone", "e1")), Instant.now())).body("valid", equalTo(true));
+    }
 }
