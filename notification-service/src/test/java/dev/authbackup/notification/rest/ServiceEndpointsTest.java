@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
+import dev.authbackup.notification.support.Gateways;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import io.quarkus.test.common.WithTestResource;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The public time endpoint, token-only /v1, per-account device lists, and the RFC 9457 fallbacks. */
 @QuarkusTest
 @WithTestResource(TestIssuer.class)
+@WithTestResource(Gateways.class)
 class ServiceEndpointsTest {
 
     @BeforeAll
