@@ -69,8 +69,12 @@ public final class Fixtures {
     }
 
     public static JsonNode data(ConsumerRecord<String, String> record) {
+        return json(record.value());
+    }
+
+    public static JsonNode json(String text) {
         try {
-            return JSON.readTree(record.value());
+            return JSON.readTree(text);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
