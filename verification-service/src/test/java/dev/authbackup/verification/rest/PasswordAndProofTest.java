@@ -102,6 +102,11 @@ class PasswordAndProofTest {
         assertEquals("password_and_proof", event.get("method").asText());
         assertTrue(event.hasNonNull("verifiedAt"));
 
+        // Counted for the dashboard.
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("authbackup_verifications_succeeded_total{method=\"password_and_proof\"}"))
+                .body(org.hamcrest.Matchers.containsString("authbackup_codes_sent_total{channel=\"sms\",purpose=\"step_up\"}"));
+
         // The code is dead after use; the entry is verified, so a second verification is refused.
         post(alice, "/v1/verifications/" + id + "/code", Map.of("code", code)).statusCode(409)
                 .body("type", equalTo(PROBLEM + "already-verified"));
