@@ -34,6 +34,10 @@ public interface VerificationConfig {
     @WithDefault("5")
     int maxWrongCodes();
 
+    /** How often verifications that expired untouched are ended (read by the scheduler). */
+    @WithDefault("30s")
+    Duration sweepInterval();
+
     Limits limits();
 
     /** Fixed-window limits kept in Redis. */

@@ -20,9 +20,11 @@ public final class RecoveryEvents {
     private RecoveryEvents() {
     }
 
+    /** An entry of a started recovery. */
     public record Entry(String ref, String kind, boolean pushEnabled, String requirement) {
     }
 
+    /** recovery.started.v1 data. */
     public record Started(UUID recoveryId, String accountId, String platform, Integer backupVersion, String deviceId,
             Instant startedAt, Instant expiresAt, List<Entry> entries) {
     }

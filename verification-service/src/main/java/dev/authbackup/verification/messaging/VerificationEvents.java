@@ -19,25 +19,26 @@ public final class VerificationEvents {
     private VerificationEvents() {
     }
 
+    /** verification.succeeded.v1 data. */
     public record Succeeded(UUID verificationId, UUID recoveryId, String accountId, String entryRef, String deviceId,
             String method, Instant verifiedAt) {
     }
 
-    /** reason: burned | expired (| cancelled, when its recovery ended first). */
+    /** verification.failed.v1 data; reason: burned | expired. */
     public record Failed(UUID verificationId, UUID recoveryId, String accountId, String entryRef, String deviceId,
             String reason, Instant at) {
     }
 
-    /** change: added | confirmed | removed. No value, no hint. */
+    /** verification.security-info-changed.v1 data; change: added | confirmed | removed. No value, no hint. */
     public record SecurityInfoChanged(String accountId, UUID proofId, String type, String change, Instant at) {
     }
 
-    /** channel: email | sms; purpose: confirm_security_info | step_up. Carries the code: delivery topic only. */
+    /** verification.code-delivery.v1 data; channel: email | sms; purpose: confirm_security_info | step_up. Carries the code: delivery topic only. */
     public record CodeDelivery(UUID deliveryId, String accountId, String channel, String to, String code,
             String purpose, Instant expiresAt) {
     }
 
-    /** notice: security_info_added | security_info_removed; no code. */
+    /** verification.notice-delivery.v1 data; notice: security_info_added | security_info_removed; no code. */
     public record NoticeDelivery(UUID deliveryId, String accountId, String channel, String to, String notice,
             String proofHint, Instant at) {
     }

@@ -44,6 +44,7 @@ public class ActivationCodeResource {
         this.account = account;
     }
 
+    /** The user the admin issues a code for. */
     public record IssueRequest(@NotNull @Pattern(regexp = "^[^\\s]{1,256}$") String upn) {
     }
 

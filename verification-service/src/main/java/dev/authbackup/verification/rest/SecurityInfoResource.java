@@ -39,21 +39,26 @@ public class SecurityInfoResource {
         this.account = account;
     }
 
+    /** A new email or phone, as typed. */
     public record AddRequest(@NotNull ProofType type, @NotNull @Size(max = 320) String value) {
     }
 
+    /** The confirmation code sent to the new proof. */
     public record ConfirmRequest(@NotNull @Size(max = 32) String code) {
     }
 
+    /** A proof as the account sees it: masked. */
     public record ProofView(UUID id, ProofType type, String hint, boolean confirmed) {
         static ProofView of(SecurityInfo proof) {
             return new ProofView(proof.id, proof.type, proof.hint, proof.confirmed);
         }
     }
 
+    /** A proof just added, unconfirmed. */
     public record AddedView(UUID id, String hint, boolean confirmed) {
     }
 
+    /** The result of a confirmation. */
     public record ConfirmedView(boolean confirmed) {
     }
 

@@ -53,34 +53,43 @@ public class VerificationResource {
         this.account = account;
     }
 
+    /** The two ways to verify: by entry kind. */
     public enum Method { password_and_proof, activation_code }
 
+    /** Body of POST /v1/verifications. */
     public record StartRequest(@NotNull UUID recoveryId, @NotBlank @Size(max = 128) String entryRef,
             @NotNull @Pattern(regexp = DEVICE_ID) String deviceId, @NotNull Method method) {
     }
 
+    /** A confirmed proof offered for the proof step, as a hint. */
     public record ProofView(UUID id, ProofType type, String hint) {
         static ProofView of(SecurityInfo proof) {
             return new ProofView(proof.id, proof.type, proof.hint);
         }
     }
 
+    /** A started verification. */
     public record StartedView(UUID id, String status, String method, List<ProofView> proofs, OffsetDateTime expiresAt) {
     }
 
+    /** The full value the user typed for a proof. */
     public record ProofRequest(@NotNull UUID proofId, @NotNull @Size(max = 320) String value) {
     }
 
+    /** A code is on its way; until when it is valid. */
     public record CodeSentView(String status, OffsetDateTime codeExpiresAt) {
     }
 
+    /** The one-time code the user received. */
     public record CodeRequest(@NotNull @Size(max = 32) String code) {
     }
 
+    /** What the QR code carried. */
     public record ActivationRequest(@NotBlank @Size(max = 64) String tenant, @NotBlank @Size(max = 256) String upn,
             @NotNull @Size(max = 32) String code) {
     }
 
+    /** A verification's status after a step. */
     public record StatusView(String status) {
     }
 

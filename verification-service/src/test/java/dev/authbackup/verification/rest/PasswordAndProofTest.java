@@ -244,6 +244,23 @@ class PasswordAndProofTest {
     }
 
     @Test
+    void aVerificationLeftUntouchedPastItsTimeEndsWithVerificationFailed() {
+        TestIssuer.Token alice = TestIssuer.token();
+        UUID recovery = ready(alice);
+        String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
+        String fresh = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
+        TestDatabase.scalar("UPDATE verification SET expires_at = now() - interval '1 second' WHERE id = ?::uuid "
+                + "RETURNING id", id);
+        // Nobody touches it: the sweeper ends it and says so.
+        JsonNode failed = Fixtures.awaitEvent(alice.accountId(), "verification.failed.v1", id);
+        assertEquals("expired", failed.get("reason").asText());
+        assertEquals("p1", failed.get("entryRef").asText());
+        assertEquals("expired", status(id));
+        assertEquals("proof_required", status(fresh));
+        assertEquals(1, Fixtures.records(Fixtures.EVENTS, alice.accountId(), "verification.failed.v1").size());
+    }
+
+    @Test
     void ofTwoConcurrentCorrectSubmissionsExactlyOneSucceeds() throws Exception {
         TestIssuer.Token alice = TestIssuer.token();
         UUID recovery = ready(alice);
