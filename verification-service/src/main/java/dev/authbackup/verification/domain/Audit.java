@@ -1,5 +1,8 @@
 package dev.authbackup.verification.domain;
 
+import dev.authbackup.common.problem.ProblemException;
+import dev.authbackup.common.problem.Problems;
+import dev.authbackup.common.security.CurrentAccount;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +51,20 @@ public class Audit {
                 .setParameter("subject", subjectId)
                 .setParameter("method", method)
                 .executeUpdate()).replaceWithVoid();
+    }
+
+    /**
+     * The RFC 9470 step-up check, audited: without a fresh sign-in the attempt is recorded (outcome
+     * insufficient-user-authentication) and fails with the 401 challenge.
+     */
+    public Uni<Void> requireFreshSignIn(CurrentAccount account, String action, UUID subjectId, String method) {
+        if (account.signedInFreshly()) {
+            return Uni.createFrom().voidItem();
+        }
+        ProblemException challenge = Problems.freshSignInRequired();
+        return recordAlone(account.id().value(), action, challenge.type(), null, subjectId, method)
+                .onFailure().recoverWithNull()
+                .chain(() -> Uni.createFrom().failure(challenge));
     }
 
     /** Adds a row in a transaction of its own: for refused attempts, whose own transaction rolled back. */

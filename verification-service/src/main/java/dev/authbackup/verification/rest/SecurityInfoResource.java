@@ -1,6 +1,7 @@
 package dev.authbackup.verification.rest;
 
 import dev.authbackup.common.security.CurrentAccount;
+import dev.authbackup.verification.domain.Audit;
 import dev.authbackup.verification.domain.ProofType;
 import dev.authbackup.verification.domain.SecurityInfo;
 import dev.authbackup.verification.domain.SecurityInfos;
@@ -33,10 +34,12 @@ public class SecurityInfoResource {
 
     private final SecurityInfos securityInfos;
     private final CurrentAccount account;
+    private final Audit audit;
 
-    public SecurityInfoResource(SecurityInfos securityInfos, CurrentAccount account) {
+    public SecurityInfoResource(SecurityInfos securityInfos, CurrentAccount account, Audit audit) {
         this.securityInfos = securityInfos;
         this.account = account;
+        this.audit = audit;
     }
 
     /** A new email or phone, as typed. */
@@ -76,8 +79,8 @@ public class SecurityInfoResource {
     @APIResponse(responseCode = "422", description = "validation-failed (not an email / E.164 phone), too-many-proofs")
     @APIResponse(responseCode = "429", description = "too-many-attempts (code sends), with Retry-After")
     public Uni<Response> add(@Valid @NotNull AddRequest body) {
-        account.requireFreshSignIn();
-        return securityInfos.add(account.id(), body.type(), body.value())
+        return audit.requireFreshSignIn(account, Audit.SECURITY_INFO_ADD, null, null)
+                .chain(() -> securityInfos.add(account.id(), body.type(), body.value()))
                 .map(proof -> Response.created(URI.create("/v1/security-info/" + proof.id))
                         .entity(new AddedView(proof.id, proof.hint, proof.confirmed)).build());
     }
@@ -100,8 +103,9 @@ public class SecurityInfoResource {
     @APIResponse(responseCode = "204", description = "removed")
     @APIResponse(responseCode = "401", description = "insufficient-user-authentication (no fresh sign-in)")
     public Uni<Response> remove(@PathParam("id") String id) {
-        account.requireFreshSignIn();
-        return securityInfos.remove(account.id(), VerificationResource.uuid(id))
+        UUID proofId = VerificationResource.uuid(id);
+        return audit.requireFreshSignIn(account, Audit.SECURITY_INFO_REMOVE, proofId, null)
+                .chain(() -> securityInfos.remove(account.id(), proofId))
                 .map(ignored -> Response.noContent().build());
     }
 }

@@ -2,6 +2,7 @@ package dev.authbackup.verification.rest;
 
 import dev.authbackup.common.problem.Problems;
 import dev.authbackup.common.security.CurrentAccount;
+import dev.authbackup.verification.domain.Audit;
 import dev.authbackup.verification.domain.ProofType;
 import dev.authbackup.verification.domain.SecurityInfo;
 import dev.authbackup.verification.domain.Verification;
@@ -47,10 +48,12 @@ public class VerificationResource {
 
     private final Verifications verifications;
     private final CurrentAccount account;
+    private final Audit audit;
 
-    public VerificationResource(Verifications verifications, CurrentAccount account) {
+    public VerificationResource(Verifications verifications, CurrentAccount account, Audit audit) {
         this.verifications = verifications;
         this.account = account;
+        this.audit = audit;
     }
 
     /** The two ways to verify: by entry kind. */
@@ -111,10 +114,11 @@ public class VerificationResource {
     @APIResponse(responseCode = "409", description = "already-verified, or no-confirmed-proof")
     @APIResponse(responseCode = "422", description = "wrong-method for this entry's kind")
     public Uni<Response> start(@Valid @NotNull StartRequest body) {
-        if (body.method() == Method.password_and_proof) {
-            account.requireFreshSignIn();
-        }
-        return verifications.start(account.id(), body.recoveryId(), body.entryRef(), body.deviceId(), body.method().name())
+        Uni<Void> signIn = body.method() == Method.password_and_proof
+                ? audit.requireFreshSignIn(account, Audit.START, body.recoveryId(), body.method().name())
+                : Uni.createFrom().voidItem();
+        return signIn.chain(() -> verifications.start(account.id(), body.recoveryId(), body.entryRef(), body.deviceId(),
+                        body.method().name()))
                 .map(started -> Response.created(URI.create("/v1/verifications/" + started.verification().id))
                         .entity(new StartedView(started.verification().id, started.verification().status,
                                 started.verification().method,

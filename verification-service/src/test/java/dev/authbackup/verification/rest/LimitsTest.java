@@ -95,6 +95,40 @@ class LimitsTest {
     }
 
     @Test
+    void concurrentFailuresNeverOvershootTheLimit() throws Exception {
+        TestIssuer.Token alice = TestIssuer.token();
+        String proofId = Fixtures.addConfirmedProof(alice, "email", "alice@example.com");
+        UUID recovery = Fixtures.startRecovery(alice.accountId(), "dev-1", new Entry("p1", "personal", "verification"));
+        String id = Fixtures.startVerification(alice, recovery, "p1", "dev-1", "password_and_proof");
+        String bearer = alice.bearer();
+        int attempts = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return given().header("Authorization", bearer).contentType("application/json")
+                        .body(Map.of("proofId", proofId, "value", "eve@example.com"))
+                        .post("/v1/verifications/" + id + "/proof").statusCode();
+            }));
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<Integer> result : results) {
+            statuses.add(result.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        // Only meaningful if all of them fell into one window; on a machine too slow for that, say so.
+        org.junit.jupiter.api.Assumptions.assumeTrue(elapsedMillis < (WINDOW - 1) * 1000L,
+                "attempts took " + elapsedMillis + " ms, longer than one window");
+        assertEquals(10, statuses.stream().filter(s -> s == 422).count(), "statuses " + statuses);
+        assertEquals(attempts - 10, statuses.stream().filter(s -> s == 429).count(), "statuses " + statuses);
+    }
+
+    @Test
     void atMostNActivationAttemptsPerTenantAndWindow() {
         String tenant = "limits-" + UUID.randomUUID().toString().substring(0, 8);
         TestIssuer.Token admin = TestIssuer.token().roles("provider-admin").tenant(tenant);

@@ -128,6 +128,8 @@ class PasswordAndProofTest {
                     .body("type", equalTo(PROBLEM + "insufficient-user-authentication"));
         }
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM verification WHERE account_id = ?", alice.accountId()));
+        assertEquals(2, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
+                + "AND action = 'verification.start' AND outcome = 'insufficient-user-authentication'", alice.accountId()));
     }
 
     @Test
@@ -157,6 +159,14 @@ class PasswordAndProofTest {
         post(alice, "/v1/verifications", Map.of("recoveryId", recovery.toString(), "entryRef", "p1",
                 "deviceId", DEVICE, "method", "carrier_pigeon")).statusCode(400)
                 .body("type", equalTo(PROBLEM + "malformed-request"));
+        post(alice, "/v1/verifications", Map.of("recoveryId", recovery.toString(), "entryRef", "p1",
+                "deviceId", "has spaces/and slashes", "method", "password_and_proof")).statusCode(422)
+                .body("type", equalTo(PROBLEM + "validation-failed")).body("errors.field", contains("deviceId"));
+        post(alice, "/v1/verifications", Map.of("entryRef", "p1", "deviceId", DEVICE, "method", "password_and_proof"))
+                .statusCode(422).body("type", equalTo(PROBLEM + "validation-failed"))
+                .body("errors.field", contains("recoveryId"));
+        given().header("Authorization", alice.bearer()).contentType("application/json").body("{\"recoveryId\": ")
+                .post("/v1/verifications").then().statusCode(400).body("type", equalTo(PROBLEM + "malformed-request"));
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM verification WHERE recovery_id = ?", recovery));
 
         // And another account's verification is 404 on every step.

@@ -120,6 +120,8 @@ class SecurityInfoResourceTest {
         given().header("Authorization", stale.bearer()).delete("/v1/security-info/" + id).then().statusCode(401)
                 .body("type", equalTo(PROBLEM + "insufficient-user-authentication"));
         assertEquals(1, proofs(alice));
+        assertEquals(2, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
+                + "AND outcome = 'insufficient-user-authentication'", alice.accountId()));
         // Reading and confirming do not need one.
         given().header("Authorization", stale.bearer()).get("/v1/security-info").then().statusCode(200).body("$", hasSize(1));
     }
