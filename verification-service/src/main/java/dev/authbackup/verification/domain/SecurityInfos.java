@@ -120,7 +120,8 @@ public class SecurityInfos {
                     if (CodeCrypto.same(stored, typed)) {
                         return challenges.consume(key, typed).flatMap(won -> won
                                 ? challenges.giveBack(Limit.failures, account.value()).chain(() -> confirmed(account, proof))
-                                : Uni.createFrom().failure(VerificationProblems.expired("The code was already used.")));
+                                : challenges.giveBack(Limit.failures, account.value()).chain(() -> Uni.createFrom()
+                                        .failure(VerificationProblems.expired("The code was already used."))));
                     }
                     return challenges.wrongGuess(key, config.maxWrongCodes()).map(wrong -> {
                         if (wrong < 0) {

@@ -385,7 +385,9 @@ public class Verifications {
     /** Audits and counts a refused attempt (its own transaction: the attempt's rolled back). */
     private Uni<Void> refused(AccountId account, String action, Throwable failure, UUID verificationId, String method) {
         ProblemException problem = (ProblemException) failure;
-        metrics.failed(problem.type());
+        if (!Audit.START.equals(action)) {
+            metrics.failed(problem.type()); // failed attempts at a step; refused starts are only audited
+        }
         LOG.infof("%s refused (%s) for %s", action, problem.type(), account.logId());
         return audit.recordAlone(account.value(), action, problem.type(), verificationId, null, method)
                 .onFailure().recoverWithNull();
