@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The limits of the security rules, with the short windows of the test profile (5 s instead of an hour or
+ * The limits of the security rules, with the short windows of the test profile (8 s instead of an hour or
  * a minute): the attempt after the limit is 429 with Retry-After, and the counter resets after its window.
  */
 @QuarkusTest
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class LimitsTest {
 
     /** The %test windows, in seconds. */
-    private static final int WINDOW = 5;
+    private static final int WINDOW = 8;
 
     @BeforeAll
     static void setUp() {
