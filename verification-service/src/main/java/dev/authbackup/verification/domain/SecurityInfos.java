@@ -81,7 +81,7 @@ public class SecurityInfos {
                         config.limits().sendWindow()))
                 .call(() -> challenges.storeCode(ChallengeStore.codeKey(PURPOSE, proof.id),
                         crypto.hash(PURPOSE, proof.id.toString(), code), config.codeTtl()))
-                .flatMap(existing -> Panache.withTransaction(() -> proof.persist()
+                .flatMap(existing -> Panache.withTransaction(() -> proof.<SecurityInfo>persistAndFlush()
                         .call(() -> outbox.publish(VerificationEvents.DELIVERY_TOPIC, account.value(),
                                 VerificationEvents.CODE_DELIVERY, proof.id.toString(),
                                 new VerificationEvents.CodeDelivery(UUID.randomUUID(), account.value(),
@@ -89,6 +89,8 @@ public class SecurityInfos {
                         .call(() -> notifyOthers(account, existing, proof, "security_info_added", now))
                         .call(() -> changed(account, proof, "added", now))
                         .call(() -> audit.record(account.value(), Audit.SECURITY_INFO_ADD, Audit.SUCCESS, null, proof.id, null))))
+                // Two concurrent adds of one value: the unique key lets one in, the other is the same 409.
+                .onFailure(SecurityInfos::isUniqueViolation).transform(e -> VerificationProblems.securityInfoExists())
                 .map(ignored -> {
                     metrics.codeSent(type.channel(), "confirm_security_info");
                     LOG.infof("Security info %s (%s) added for %s; confirmation code sent", proof.id, type, account.logId());
@@ -186,6 +188,16 @@ public class SecurityInfos {
         return outbox.publish(VerificationEvents.TOPIC, account.value(), VerificationEvents.SECURITY_INFO_CHANGED,
                 proof.id.toString(), new VerificationEvents.SecurityInfoChanged(account.value(), proof.id,
                         proof.type.name(), change, now.toInstant()));
+    }
+
+    static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+                    || t instanceof org.hibernate.JDBCException jdbc && "23505".equals(jdbc.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Uni<Void> refused(AccountId account, String action, Throwable failure, UUID subject) {

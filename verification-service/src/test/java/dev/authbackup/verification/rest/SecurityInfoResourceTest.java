@@ -156,6 +156,30 @@ class SecurityInfoResourceTest {
     }
 
     @Test
+    void ofTwoConcurrentAddsOfOneValueOneIsStored() throws Exception {
+        TestIssuer.Token alice = TestIssuer.token();
+        String bearer = alice.bearer();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return given().header("Authorization", bearer).contentType("application/json")
+                        .body(Map.of("type", "email", "value", "same@example.com")).post("/v1/security-info").statusCode();
+            }));
+        }
+        go.countDown();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var result : results) {
+            statuses.add(result.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals(List.of(201, 409), statuses.stream().sorted().collect(Collectors.toList()));
+        assertEquals(1, proofs(alice));
+    }
+
+    @Test
     void anUnconfirmedProofCannotBeUsedForStepUp() {
         TestIssuer.Token alice = TestIssuer.token();
         add(alice, "email", "pending@example.com").statusCode(201);
