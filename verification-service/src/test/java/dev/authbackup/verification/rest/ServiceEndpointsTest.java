@@ -35,7 +35,10 @@ class ServiceEndpointsTest {
     @Test
     void metricsAndOpenApiArePublic() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
-        given().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/v1/verifications/{id}"));
+        given().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/v1/verifications/{id}"))
+                .body(containsString("/v1/verifications/{id}/code"))
+                .body(containsString("/v1/security-info/{id}/confirm"))
+                .body(containsString("/v1/tenants/{tenant}/activation-codes/{id}/qr.png"));
     }
 
     @Test

@@ -1,0 +1,149 @@
+package dev.authbackup.verification.domain;
+
+import dev.authbackup.verification.domain.VerificationProblems.Limit;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The Redis side of verification: one-time code hashes with their TTL and wrong-guess count, and the
+ * fixed-window limits. Every read-modify-write is one Lua script, so replicas cannot race each other.
+ * Any Redis failure becomes a 503 problem: verification fails closed.
+ */
+@ApplicationScoped
+public class ChallengeStore {
+
+    private static final Logger LOG = Logger.getLogger(ChallengeStore.class);
+    private static final String PREFIX = "verification:";
+
+    /** Takes one unit of a limit if one is left: 0, or the milliseconds until the window resets. */
+    static final String TAKE = """
+            local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if n >= tonumber(ARGV[1]) then
+              local ttl = redis.call('PTTL', KEYS[1])
+              if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
+              return ttl
+            end
+            if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            return 0""";
+
+    /** Gives back a unit taken by TAKE (an attempt that turned out not to be a failure). */
+    static final String GIVE_BACK = """
+            local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if n > 0 then redis.call('DECR', KEYS[1]) end
+            return 0""";
+
+    /** Stores a new code hash for a challenge; the wrong-guess count of the challenge is kept. */
+    static final String STORE_CODE = """
+            redis.call('HSET', KEYS[1], 'h', ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1""";
+
+    /** Compare-and-delete: of concurrent correct submissions, exactly one gets 1. */
+    static final String CONSUME_CODE = """
+            if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+              return 1
+            end
+            return 0""";
+
+    /** Counts a wrong guess: the count so far, -1 when there is no live code; burns the code at the maximum. */
+    static final String WRONG_CODE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            local w = redis.call('HINCRBY', KEYS[1], 'w', 1)
+            if w >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) end
+            return w""";
+
+    private final ReactiveRedisDataSource redis;
+    private final VerificationMetrics metrics;
+
+    public ChallengeStore(ReactiveRedisDataSource redis, VerificationMetrics metrics) {
+        this.redis = redis;
+        this.metrics = metrics;
+    }
+
+    /** The Redis key of a challenge's code: {@code purpose} is "step-up" or "security-info". */
+    public static String codeKey(String purpose, Object challengeId) {
+        return PREFIX + "code:" + purpose + ":" + challengeId;
+    }
+
+    public static String limitKey(Limit limit, String scope) {
+        return PREFIX + "limit:" + limit.name() + ":" + digest(scope);
+    }
+
+    /** Takes one unit of {@code limit} for {@code scope}; fails with 429 and Retry-After when none is left. */
+    public Uni<Void> take(Limit limit, String scope, int max, Duration window) {
+        return eval(TAKE, limitKey(limit, scope), Integer.toString(max), Long.toString(window.toMillis()))
+                .map(Response::toLong)
+                .map(waitMillis -> {
+                    if (waitMillis > 0) {
+                        metrics.rateLimited(limit.name());
+                        throw VerificationProblems.tooManyAttempts(limit, Duration.ofMillis(waitMillis));
+                    }
+                    return null;
+                });
+    }
+
+    public Uni<Void> giveBack(Limit limit, String scope) {
+        return eval(GIVE_BACK, limitKey(limit, scope)).replaceWithVoid();
+    }
+
+    public Uni<Void> storeCode(String key, String hash, Duration ttl) {
+        return eval(STORE_CODE, key, hash, Long.toString(ttl.toMillis())).replaceWithVoid();
+    }
+
+    /** The stored hash of the live code, or null when it expired, was used or was burned. */
+    public Uni<String> codeHash(String key) {
+        return call("HGET", key, "h").map(r -> r == null ? null : r.toString());
+    }
+
+    /** Whether this caller used the code (and nobody else can any more). */
+    public Uni<Boolean> consume(String key, String hash) {
+        return eval(CONSUME_CODE, key, hash).map(r -> r.toLong() == 1);
+    }
+
+    /** Counts a wrong guess: wrong guesses so far, or -1 when no live code is left. */
+    public Uni<Integer> wrongGuess(String key, int maxWrong) {
+        return eval(WRONG_CODE, key, Integer.toString(maxWrong)).map(Response::toInteger);
+    }
+
+    public Uni<Void> delete(String key) {
+        return call("DEL", key).replaceWithVoid();
+    }
+
+    private Uni<Response> eval(String script, String key, String... args) {
+        List<String> all = new ArrayList<>(List.of(script, "1", key));
+        all.addAll(List.of(args));
+        return call("EVAL", all.toArray(String[]::new));
+    }
+
+    private Uni<Response> call(String command, String... args) {
+        // Continue on the caller's Vert.x context: the reactive Hibernate session of the request is bound to it.
+        Context context = Vertx.currentContext();
+        Uni<Response> response = redis.execute(command, args)
+                .onFailure().transform(failure -> {
+                    LOG.warnf("Redis unavailable (%s): failing closed", failure.getClass().getSimpleName());
+                    return VerificationProblems.redisUnavailable();
+                });
+        return context == null ? response : response.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    }
+
+    private static String digest(String scope) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(scope.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
