@@ -166,6 +166,6 @@ class BackupLifecycleTest {
         assertEquals(2, versions(alice));
         // Refusals are counted by reason for the operators' dashboards.
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("authbackup_problems_total{status=\"404\",type=\"no-backup\"}"));
+                .body(containsString("authbackup_problems_total{application=\"backup-service\",status=\"404\",type=\"no-backup\"}"));
     }
 }

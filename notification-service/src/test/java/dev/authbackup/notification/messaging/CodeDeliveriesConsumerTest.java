@@ -17,7 +17,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.authbackup.notification.support.Gateways;
 import dev.authbackup.notification.support.Mailbox;
-import dev.authbackup.notification.support.Metrics;
+import dev.authbackup.testsupport.TestMetrics;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
@@ -128,7 +128,7 @@ class CodeDeliveriesConsumerTest {
         String code = code();
         String eventId = UUID.randomUUID().toString();
         String data = delivery(account, "sms", to, code, "step_up");
-        double sent = Metrics.counter("authbackup_deliveries_sent_total", "channel=\"sms\"");
+        double sent = TestMetrics.counter("authbackup_deliveries_sent_total", "channel=\"sms\"");
         send(TestKafka.cloudEvent(TOPIC, account, eventId, "verification.code-delivery.v1", data));
         await().atMost(Duration.ofSeconds(30)).until(() -> smsTo(to).size() == 1);
 
@@ -143,7 +143,7 @@ class CodeDeliveriesConsumerTest {
         drain(account);
         assertEquals(1, smsTo(to).size(), "the redelivered event sent nothing");
         // Other suites on this broker may deliver SMS too: the counter grew by at least this one.
-        assertTrue(Metrics.counter("authbackup_deliveries_sent_total", "channel=\"sms\"") >= sent + 1);
+        assertTrue(TestMetrics.counter("authbackup_deliveries_sent_total", "channel=\"sms\"") >= sent + 1);
     }
 
     @Test
@@ -174,7 +174,7 @@ class CodeDeliveriesConsumerTest {
         String to = phone();
         Gateways.wireMock().register(post(urlPathMatching(SMS_PATH)).withFormParam("To", equalTo(to)).atPriority(1)
                 .willReturn(aResponse().withStatus(503)));
-        double failed = Metrics.counter("authbackup_deliveries_failed_total", "channel=\"sms\"");
+        double failed = TestMetrics.counter("authbackup_deliveries_failed_total", "channel=\"sms\"");
         var dlq = TestKafka.readFromStart(kafka, "notification-service.dlq", Duration.ofSeconds(60));
         String eventId = UUID.randomUUID().toString();
         send(TestKafka.cloudEvent(TOPIC, account, eventId, "verification.code-delivery.v1",
@@ -186,7 +186,7 @@ class CodeDeliveriesConsumerTest {
         assertEquals(4, smsTo(to).size(), "the first attempt and three retries");
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM processed_event WHERE event_id = ?", eventId),
                 "a dead-lettered delivery is not recorded as done");
-        assertTrue(Metrics.counter("authbackup_deliveries_failed_total", "channel=\"sms\"") >= failed + 1);
+        assertTrue(TestMetrics.counter("authbackup_deliveries_failed_total", "channel=\"sms\"") >= failed + 1);
         drain(account); // the partition keeps flowing
     }
 

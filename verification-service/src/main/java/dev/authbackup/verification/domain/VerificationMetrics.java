@@ -1,5 +1,6 @@
 package dev.authbackup.verification.domain;
 
+import dev.authbackup.verification.rest.VerificationResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,23 @@ public class VerificationMetrics {
 
     public VerificationMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Registered at zero from the start, so dashboards and alerts see a series before the first event.
+        for (VerificationResource.Method method : VerificationResource.Method.values()) {
+            registry.counter("authbackup.verifications.started", "method", method.name());
+            registry.counter("authbackup.verifications.succeeded", "method", method.name());
+        }
+        for (VerificationProblems.Limit limit : VerificationProblems.Limit.values()) {
+            registry.counter("authbackup.rate_limited", "limit", limit.name());
+        }
+        for (String reason : new String[] {"invalid-code", "proof-mismatch", "invalid-activation-code", "burned",
+                "expired"}) {
+            registry.counter("authbackup.verifications.failed", "reason", reason);
+        }
+        for (String channel : new String[] {"email", "sms"}) {
+            for (String purpose : new String[] {"step_up", "confirm_security_info"}) {
+                registry.counter("authbackup.codes.sent", "channel", channel, "purpose", purpose);
+            }
+        }
     }
 
     public void started(String method) {

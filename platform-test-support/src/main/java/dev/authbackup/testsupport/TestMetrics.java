@@ -1,17 +1,20 @@
-package dev.authbackup.notification.support;
+package dev.authbackup.testsupport;
 
 import static io.restassured.RestAssured.given;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads one counter from the service's Prometheus endpoint. */
-public final class Metrics {
+/** Reads counters from the service's Prometheus endpoint ({@code /q/metrics}). */
+public final class TestMetrics {
 
-    private Metrics() {
+    private TestMetrics() {
     }
 
-    /** The value of {@code name{labels}} (labels as rendered, e.g. {@code channel="sms"}), 0 when absent. */
+    /**
+     * The sum over the series of {@code name} whose labels contain {@code labels} (as rendered, e.g.
+     * {@code channel="sms"}); 0 when there is none.
+     */
     public static double counter(String name, String labels) {
         String body = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)").matcher(body);
