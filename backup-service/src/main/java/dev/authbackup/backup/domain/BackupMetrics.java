@@ -2,6 +2,7 @@ package dev.authbackup.backup.domain;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * backup-service's business metrics. Rejections by reason are {@code authbackup_problems_total}
  * (every service counts its problem answers by type).
  */
+@Startup
 @ApplicationScoped
 public class BackupMetrics {
 

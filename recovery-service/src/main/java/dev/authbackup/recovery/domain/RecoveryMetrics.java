@@ -2,6 +2,7 @@ package dev.authbackup.recovery.domain;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
  * recovery-service's funnel metrics: started, released, verified, completed, expired, cancelled, time to
  * complete and entry transitions. Refusals by reason are {@code authbackup_problems_total}.
  */
+@Startup
 @ApplicationScoped
 public class RecoveryMetrics {
 

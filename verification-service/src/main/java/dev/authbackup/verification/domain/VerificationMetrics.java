@@ -2,6 +2,7 @@ package dev.authbackup.verification.domain;
 
 import dev.authbackup.verification.rest.VerificationResource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * {@code authbackup_verifications_succeeded_total{method}}, {@code authbackup_verifications_failed_total{reason}},
  * {@code authbackup_codes_sent_total{channel,purpose}}, {@code authbackup_rate_limited_total{limit}}.
  */
+@Startup
 @ApplicationScoped
 public class VerificationMetrics {
 
