@@ -56,7 +56,17 @@ public final class StepUp {
         }
         started.expect(201);
         String verification = started.text("id");
-        String proofId = started.body().get("proofs").get(0).get("id").asText();
+        // The account may have several proofs: the one to type is the one whose masked hint keeps its domain.
+        String domain = email.substring(email.indexOf('@'));
+        String proofId = null;
+        for (JsonNode proof : started.body().get("proofs")) {
+            if (proof.get("hint").asText().endsWith(domain)) {
+                proofId = proof.get("id").asText();
+            }
+        }
+        if (proofId == null) {
+            throw new IllegalStateException("no proof of the account is hinted as ..." + domain);
+        }
         int before = mails(email);
         http.call("POST", endpoints.verification() + "/v1/verifications/" + verification + "/proof", phone.token(),
                 Map.of("proofId", proofId, "value", email)).expect(202);
