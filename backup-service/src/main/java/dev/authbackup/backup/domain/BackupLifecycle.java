@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Soft delete, undelete within the restore window, and making an old version current again. */
@@ -79,15 +80,16 @@ public class BackupLifecycle {
             head.deletedAt = null;
             head.revision++;
             return current.flatMap(version -> {
+                List<BackupEvents.Entry> entries = store.entries(version);
                 BackupEvents.Restored event = new BackupEvents.Restored(head.accountId, platform.name(),
                         head.currentVersion, head.revision, head.status.name(), head.updatedAt.toInstant(),
-                        version.deviceId, store.entries(version));
+                        version.deviceId, entries);
                 return outbox.publish(BackupEvents.TOPIC, head.accountId, BackupEvents.RESTORED, platform.name(),
                         event).map(id -> {
                             metrics.lifecycle(platform, "undeleted");
                             LOG.infof("Backup undeleted: %s platform=%s version=%d event=%s", account.logId(),
                                     platform, head.currentVersion, id);
-                            return store.metadata(head, version);
+                            return store.metadata(head, version, entries);
                         });
             });
         });

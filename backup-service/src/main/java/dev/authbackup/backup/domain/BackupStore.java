@@ -204,7 +204,7 @@ public class BackupStore {
                     LOG.infof("Backup stored: %s platform=%s version=%d entries=%d%s event=%s",
                             AccountId.logId(head.accountId), head.platform, version, row.entryCount,
                             row.restoredFrom == null ? "" : " restoredFrom=" + row.restoredFrom, eventId);
-                    return metadata(head, row);
+                    return metadata(head, row, entries);
                 });
     }
 
@@ -240,7 +240,12 @@ public class BackupStore {
     }
 
     BackupMetadata metadata(Backup head, BackupVersion version) {
-        List<BackupMetadata.Entry> entries = entries(version).stream()
+        return metadata(head, version, entries(version));
+    }
+
+    /** The metadata of a version whose manifest is already parsed. */
+    BackupMetadata metadata(Backup head, BackupVersion version, List<BackupEvents.Entry> manifest) {
+        List<BackupMetadata.Entry> entries = manifest.stream()
                 .map(e -> new BackupMetadata.Entry(e.ref(), e.kind(), e.pushEnabled())).toList();
         return new BackupMetadata(head.platform.name(), version.version, head.status.name(),
                 head.updatedAt.toInstant().truncatedTo(ChronoUnit.MILLIS), version.deviceId, version.deviceName,

@@ -4,7 +4,7 @@ import dev.authbackup.backup.domain.BackupLifecycle;
 import dev.authbackup.backup.domain.BackupStore;
 import dev.authbackup.backup.domain.KeyRelease;
 import dev.authbackup.backup.domain.Platform;
-import dev.authbackup.common.problem.Problems;
+import dev.authbackup.common.rest.IdempotencyKey;
 import dev.authbackup.common.security.CurrentAccount;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -30,8 +30,6 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class BackupResource {
 
-    private static final int MAX_IDEMPOTENCY_KEY = 255;
-
     private final BackupStore store;
     private final BackupLifecycle lifecycle;
     private final KeyRelease release;
@@ -53,13 +51,11 @@ public class BackupResource {
     public Uni<Response> store(@PathParam("platform") String platform,
             @HeaderParam("If-None-Match") String ifNoneMatch,
             @HeaderParam("If-Match") String ifMatch,
-            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
             @Valid @NotNull StoreBackupRequest body) {
         Platform target = Platform.fromPath(platform);
         BackupStore.Precondition precondition = BackupStore.Precondition.parse(ifNoneMatch, ifMatch);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw Problems.malformed("Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY + " characters.");
-        }
+        IdempotencyKey.check(idempotencyKey);
         return store.store(account.id(), target, precondition, idempotencyKey, body, account.authTime())
                 .map(stored -> withVersion(Response.status(stored.created() ? 201 : 200), stored.metadata()));
     }

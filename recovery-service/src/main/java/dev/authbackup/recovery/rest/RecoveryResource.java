@@ -1,6 +1,6 @@
 package dev.authbackup.recovery.rest;
 
-import dev.authbackup.common.problem.Problems;
+import dev.authbackup.common.rest.IdempotencyKey;
 import dev.authbackup.common.security.CurrentAccount;
 import dev.authbackup.recovery.domain.Recoveries;
 import dev.authbackup.recovery.domain.RecoveryProblems;
@@ -25,8 +25,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class RecoveryResource {
 
-    private static final int MAX_IDEMPOTENCY_KEY = 255;
-
     private final Recoveries recoveries;
     private final CurrentAccount account;
 
@@ -42,11 +40,9 @@ public class RecoveryResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> begin(@HeaderParam("Idempotency-Key") String idempotencyKey,
+    public Uni<Response> begin(@HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
             @Valid @NotNull BeginRecoveryRequest body) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw Problems.malformed("Idempotency-Key must be 1-" + MAX_IDEMPOTENCY_KEY + " characters.");
-        }
+        IdempotencyKey.check(idempotencyKey);
         return recoveries.begin(account.id(), account.signedInFreshly(), idempotencyKey, body)
                 .map(begun -> Response.status(201).location(URI.create("/v1/recoveries/" + begun.recovery().id()))
                         .entity(begun.recovery()).build());
