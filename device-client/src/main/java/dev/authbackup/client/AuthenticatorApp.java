@@ -23,7 +23,8 @@ public final class AuthenticatorApp {
     private final String deviceId;
     private final String platform;
     private final Map<String, Account> accounts = new LinkedHashMap<>();
-    private final List<String> pendingRefs = new ArrayList<>();
+    private final Map<String, Account> pending = new LinkedHashMap<>();
+    private final Map<String, PushKey> pushKeys = new LinkedHashMap<>();
     private List<String> accountOrder = new ArrayList<>();
     private String token;
 
@@ -55,6 +56,12 @@ public final class AuthenticatorApp {
         return this;
     }
 
+    /** Creates a new recovery account at the identity provider (its registration form) and is signed in with it. */
+    public AuthenticatorApp signUp(String username, String email, String password) {
+        token = new KeycloakSignIn(endpoints).signUp(username, email, password).accessToken();
+        return this;
+    }
+
     /** Uses a token obtained elsewhere (for example an older one, to show a stale sign-in). */
     public AuthenticatorApp useToken(String accessToken) {
         token = accessToken;
@@ -81,7 +88,54 @@ public final class AuthenticatorApp {
 
     /** The refs of recovered entries that still wait for a device credential or verification. */
     public List<String> pendingRefs() {
-        return List.copyOf(pendingRefs);
+        return List.copyOf(pending.keySet());
+    }
+
+    /**
+     * A recovered entry that waited is restored: with {@code secret} (base32) when the device got its own
+     * credential for it, otherwise as the backup held it.
+     */
+    public void restore(String ref, String secret) {
+        Account backedUp = pending.remove(ref);
+        if (backedUp == null) {
+            throw new IllegalStateException("no recovered entry '" + ref + "' waits on this phone");
+        }
+        accounts.put(ref, secret == null ? backedUp : new Account(ref, backedUp.issuer(), backedUp.username(), secret,
+                backedUp.kind(), backedUp.pushEnabled()));
+    }
+
+    /** A device-bound push key: the private key never leaves the phone; the platform knows it by {@code keyId}. */
+    public record PushKey(String keyId, java.security.KeyPair pair) {
+    }
+
+    public void keepPushKey(String entryRef, PushKey key) {
+        pushKeys.put(entryRef, key);
+    }
+
+    public Map<String, PushKey> pushKeys() {
+        return Map.copyOf(pushKeys);
+    }
+
+    /** The sign-in approvals waiting for this phone (what a push would have carried). */
+    public Answer pendingApprovals() {
+        return http.get(endpoints.notification() + "/v1/devices/" + deviceId + "/push-approvals", token);
+    }
+
+    /** Answers a sign-in approval pushed to this phone, signing its challenge with one of the phone's push keys. */
+    public Answer answerApproval(String approvalId, boolean approve) {
+        String challenge = null;
+        for (JsonNode pendingApproval : pendingApprovals().expect(200).body()) {
+            if (approvalId.equals(pendingApproval.get("id").asText())) {
+                challenge = pendingApproval.get("challenge").asText();
+            }
+        }
+        if (challenge == null) {
+            throw new IllegalStateException("approval " + approvalId + " is not waiting for " + deviceId);
+        }
+        PushKey key = pushKeys.values().iterator().next();
+        return http.call("POST", endpoints.notification() + "/v1/push-approvals/" + approvalId + "/responses", token,
+                Map.of("deviceId", deviceId, "keyId", key.keyId(), "approve", approve,
+                        "signature", base64(Vault.sign(key.pair(), Base64.getDecoder().decode(challenge)))));
     }
 
     public List<String> accountOrder() {
@@ -214,7 +268,7 @@ public final class AuthenticatorApp {
             if ("none".equals(requirements.get(account.ref()))) {
                 accounts.put(account.ref(), account);
             } else {
-                pendingRefs.add(account.ref());
+                pending.put(account.ref(), account);
             }
         }
         List<String> order = new ArrayList<>();

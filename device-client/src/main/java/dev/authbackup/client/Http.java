@@ -48,6 +48,27 @@ public final class Http {
         return call("GET", url, token, null);
     }
 
+    /** A binary answer: status, content type and bytes. */
+    public record Bytes(int status, String contentType, byte[] body) {
+    }
+
+    public Bytes bytes(String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Bytes(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private static JsonNode parse(String body) {
         try {
             return JSON.readTree(body);

@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class KeycloakSignIn {
 
-    private static final Pattern FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*>");
     private static final Pattern ACTION = Pattern.compile("action=\"([^\"]*)\"");
 
     private final Endpoints endpoints;
@@ -41,60 +40,106 @@ public final class KeycloakSignIn {
     public record Tokens(String accessToken, String refreshToken) {
     }
 
+    /** Signs an existing user in with the login form. */
     public Tokens signIn(String username, String password) {
+        return authorize("auth", "kc-form-login", "username=" + encode(username) + "&password=" + encode(password)
+                + "&credentialId=", "sign-in of '" + username + "' failed: wrong password, or a required action is pending");
+    }
+
+    /**
+     * Creates a new recovery account with the identity provider's registration form (as a person does in the
+     * app's "create account" step) and signs it in.
+     */
+    public Tokens signUp(String username, String email, String password) {
+        return authorize("registrations", "kc-register-form", "username=" + encode(username) + "&email="
+                + encode(email) + "&firstName=" + encode(username) + "&lastName=Journey&password=" + encode(password)
+                + "&password-confirm=" + encode(password), "registration of '" + username + "' failed");
+    }
+
+    /** The authorization-code flow with PKCE through one of Keycloak's forms, then the code exchange. */
+    private Tokens authorize(String endpoint, String formId, String formBody, String refused) {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new SessionCookies())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         String verifier = randomUrlSafe(32);
         String state = randomUrlSafe(16);
         String oidc = endpoints.keycloak() + "/realms/" + endpoints.realm() + "/protocol/openid-connect";
-        String authorize = oidc + "/auth?response_type=code&client_id=" + encode(endpoints.clientId())
+        String authorize = oidc + "/" + endpoint + "?response_type=code&client_id=" + encode(endpoints.clientId())
                 + "&redirect_uri=" + encode(endpoints.redirectUri()) + "&scope=openid&state=" + state
                 + "&nonce=" + randomUrlSafe(16) + "&code_challenge=" + challenge(verifier)
                 + "&code_challenge_method=S256";
-        try {
+        return talking(() -> {
             HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(authorize)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Matcher form = FORM.matcher(page.body());
+            Matcher form = Pattern.compile("<form[^>]*id=\"" + formId + "\"[^>]*>").matcher(page.body());
             if (page.statusCode() != 200 || !form.find()) {
-                throw new IllegalStateException("Keycloak showed no login form (HTTP " + page.statusCode() + ")");
+                throw new IllegalStateException("Keycloak showed no " + formId + " form (HTTP " + page.statusCode()
+                        + ")" + (endpoint.equals("registrations") ? ": is registration allowed in the realm?" : ""));
             }
             Matcher action = ACTION.matcher(form.group());
             if (!action.find()) {
-                throw new IllegalStateException("Keycloak's login form has no action");
+                throw new IllegalStateException("Keycloak's " + formId + " form has no action");
             }
-            HttpResponse<String> login = browser.send(HttpRequest.newBuilder(
+            HttpResponse<String> submitted = browser.send(HttpRequest.newBuilder(
                             URI.create(action.group(1).replace("&amp;", "&")))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("username=" + encode(username) + "&password="
-                            + encode(password) + "&credentialId="))
+                    .POST(HttpRequest.BodyPublishers.ofString(formBody))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            String location = login.headers().firstValue("Location").orElse("");
-            if (login.statusCode() != 302 || !location.startsWith(endpoints.redirectUri())) {
-                throw new IllegalStateException("sign-in of '" + username + "' failed (HTTP " + login.statusCode()
-                        + "): wrong password, or a required action is pending");
+            String location = submitted.headers().firstValue("Location").orElse("");
+            if (submitted.statusCode() != 302 || !location.startsWith(endpoints.redirectUri())) {
+                throw new IllegalStateException(refused + " (HTTP " + submitted.statusCode() + ")");
             }
             Map<String, String> query = query(location);
             if (!state.equals(query.get("state")) || query.get("code") == null) {
                 throw new IllegalStateException("the redirect lacks the code or the state does not match");
             }
-            HttpResponse<String> token = browser.send(HttpRequest.newBuilder(URI.create(oidc + "/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&client_id="
-                            + encode(endpoints.clientId()) + "&redirect_uri=" + encode(endpoints.redirectUri())
-                            + "&code=" + encode(query.get("code")) + "&code_verifier=" + verifier))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (token.statusCode() != 200) {
-                throw new IllegalStateException("the token endpoint answered " + token.statusCode());
-            }
-            JsonNode tokens = Http.JSON.readTree(token.body());
-            return new Tokens(tokens.get("access_token").asText(),
-                    tokens.has("refresh_token") ? tokens.get("refresh_token").asText() : null);
+            return tokenEndpoint(browser, "grant_type=authorization_code&client_id=" + encode(endpoints.clientId())
+                    + "&redirect_uri=" + encode(endpoints.redirectUri()) + "&code=" + encode(query.get("code"))
+                    + "&code_verifier=" + verifier);
+        });
+    }
+
+    /**
+     * New tokens for a refresh token. Keycloak keeps the sign-in's {@code auth_time}, so a token refreshed
+     * later is not a fresh sign-in: what an app holds after a while without asking for the password.
+     */
+    public Tokens refresh(String refreshToken) {
+        return talking(() -> tokenEndpoint(HttpClient.newHttpClient(), "grant_type=refresh_token&client_id="
+                + encode(endpoints.clientId()) + "&refresh_token=" + encode(refreshToken)));
+    }
+
+    private Tokens tokenEndpoint(HttpClient client, String form) throws IOException, InterruptedException {
+        String oidc = endpoints.keycloak() + "/realms/" + endpoints.realm() + "/protocol/openid-connect";
+        HttpResponse<String> token = client.send(HttpRequest.newBuilder(URI.create(oidc + "/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (token.statusCode() != 200) {
+            throw new IllegalStateException("the token endpoint answered " + token.statusCode());
+        }
+        return tokens(token.body());
+    }
+
+    /** One conversation with Keycloak; an unreachable Keycloak or an interrupt becomes an unchecked failure. */
+    private Tokens talking(Exchange exchange) {
+        try {
+            return exchange.run();
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach Keycloak at " + endpoints.keycloak() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    @FunctionalInterface
+    private interface Exchange {
+        Tokens run() throws IOException, InterruptedException;
+    }
+
+    private static Tokens tokens(String body) throws IOException {
+        JsonNode tokens = Http.JSON.readTree(body);
+        return new Tokens(tokens.get("access_token").asText(),
+                tokens.has("refresh_token") ? tokens.get("refresh_token").asText() : null);
     }
 
     private String randomUrlSafe(int bytes) {

@@ -1,23 +1,26 @@
 package dev.authbackup.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What the app does around step-up verification: registers an alternate email (confirmed with the code
- * that arrives in the local GreenMail mailbox), verifies a recovered entry with password sign-in + proof +
- * emailed code, and provisions a device-bound EC P-256 push key with proof of possession.
+ * that arrives in the local GreenMail mailbox), verifies a recovered personal entry with password sign-in +
+ * proof + emailed code or a work/school entry with the organisation's QR activation code, takes the
+ * device's own OATH credential for a personal entry, and provisions a device-bound EC P-256 push key with
+ * proof of possession.
  */
 public final class StepUp {
 
@@ -43,93 +46,119 @@ public final class StepUp {
     }
 
     /**
-     * Verifies {@code entryRef} of the recovery with password sign-in (the phone's fresh token), the full
-     * alternate email and the code mailed to it. verification-service learns of recoveries through Kafka,
-     * so the start is retried while it answers 404.
+     * Starts the verification of {@code entryRef} with {@code method}. verification-service learns of
+     * recoveries through Kafka, so the start is retried while it answers 404.
      */
-    public void verifyWithEmail(String recoveryId, String entryRef, String email, Duration patience) {
+    public Answer start(String recoveryId, String entryRef, String method, Duration patience) {
         Instant deadline = Instant.now().plus(patience);
-        Answer started = start(recoveryId, entryRef);
+        Answer started = startOnce(recoveryId, entryRef, method);
         while (started.status() == 404 && Instant.now().isBefore(deadline)) {
             AuthenticatorApp.pause(Duration.ofMillis(300));
-            started = start(recoveryId, entryRef);
+            started = startOnce(recoveryId, entryRef, method);
         }
-        started.expect(201);
+        return started;
+    }
+
+    /**
+     * Verifies {@code entryRef} of the recovery with password sign-in (the phone's fresh token), the full
+     * alternate email and the code mailed to it.
+     */
+    public void verifyWithEmail(String recoveryId, String entryRef, String email, Duration patience) {
+        Answer started = start(recoveryId, entryRef, "password_and_proof", patience).expect(201);
         String verification = started.text("id");
-        // The account may have several proofs: the one to type is the one whose masked hint keeps its domain.
+        int before = mails(email);
+        sendCode(verification, proofHintedAs(started, email), email).expect(202);
+        submitCode(verification, nextCode(email, before)).expect(200);
+    }
+
+    /** The id of the proof whose masked hint keeps {@code email}'s domain (an account may have several). */
+    public static String proofHintedAs(Answer started, String email) {
         String domain = email.substring(email.indexOf('@'));
-        String proofId = null;
         for (JsonNode proof : started.body().get("proofs")) {
             if (proof.get("hint").asText().endsWith(domain)) {
-                proofId = proof.get("id").asText();
+                return proof.get("id").asText();
             }
         }
-        if (proofId == null) {
-            throw new IllegalStateException("no proof of the account is hinted as ..." + domain);
-        }
-        int before = mails(email);
-        http.call("POST", endpoints.verification() + "/v1/verifications/" + verification + "/proof", phone.token(),
-                Map.of("proofId", proofId, "value", email)).expect(202);
-        http.call("POST", endpoints.verification() + "/v1/verifications/" + verification + "/code", phone.token(),
-                Map.of("code", nextCode(email, before))).expect(200);
+        throw new IllegalStateException("no proof of the account is hinted as ..." + domain);
+    }
+
+    /** Types the full alternate address against its hint; verification-service then mails a code there. */
+    public Answer sendCode(String verificationId, String proofId, String value) {
+        return http.call("POST", endpoints.verification() + "/v1/verifications/" + verificationId + "/proof",
+                phone.token(), Map.of("proofId", proofId, "value", value));
+    }
+
+    public Answer submitCode(String verificationId, String code) {
+        return http.call("POST", endpoints.verification() + "/v1/verifications/" + verificationId + "/code",
+                phone.token(), Map.of("code", code));
+    }
+
+    /** Verifies a work/school entry with the activation code the organisation's admin issued, read from its QR. */
+    public Answer redeemActivation(String recoveryId, String entryRef, String qrPayload, Duration patience) {
+        String verification = start(recoveryId, entryRef, "activation_code", patience).expect(201).text("id");
+        Map<String, String> qr = query(qrPayload);
+        return http.call("POST", endpoints.verification() + "/v1/verifications/" + verification + "/activation",
+                phone.token(), Map.of("tenant", qr.get("tenant"), "upn", qr.get("upn"), "code", qr.get("code")));
+    }
+
+    /**
+     * Takes this device's own OATH credential for a personal entry once the platform allows it (at once, or
+     * after step-up for a push entry) and restores the entry with it: its codes differ from the old phone's.
+     */
+    public String issueCredential(String recoveryId, String entryRef, Duration patience) {
+        awaitProvisioning(recoveryId, entryRef, "device_credential", patience);
+        Answer issued = http.call("POST", endpoints.notification() + "/v1/devices/" + phone.deviceId() + "/credentials",
+                phone.token(), Map.of("recoveryId", recoveryId, "entryRef", entryRef)).expect(201);
+        String secret = query(issued.text("otpauthUri")).get("secret");
+        phone.restore(entryRef, secret);
+        return issued.text("credentialId");
     }
 
     /** Waits for the push-key authorisation of the entry, then registers a new key pair's public key with a signed nonce. */
     public String registerPushKey(String recoveryId, String entryRef, Duration patience) {
-        Instant deadline = Instant.now().plus(patience);
-        String nonce = null;
-        while (nonce == null) {
+        String nonce = awaitProvisioning(recoveryId, entryRef, "push_key", patience);
+        KeyPair pair = Vault.newPushKeyPair();
+        Base64.Encoder base64 = Base64.getEncoder();
+        String keyId = http.call("POST", endpoints.notification() + "/v1/devices/" + phone.deviceId() + "/push-keys",
+                        phone.token(), Map.of("recoveryId", recoveryId, "entryRef", entryRef,
+                                "publicKey", base64.encodeToString(pair.getPublic().getEncoded()),
+                                "signature", base64.encodeToString(Vault.sign(pair, Base64.getDecoder().decode(nonce))),
+                                "pushProvider", "apns", "pushToken", "device-token-" + phone.deviceId()))
+                .expect(201).text("keyId");
+        phone.keepPushKey(entryRef, new AuthenticatorApp.PushKey(keyId, pair));
+        return keyId;
+    }
+
+    /** The nonce of the device's provisioning item for (recovery, entry, kind), waiting for it to appear. */
+    private String awaitProvisioning(String recoveryId, String entryRef, String kind, Duration patience) {
+        return waitFor(() -> {
             JsonNode items = http.get(endpoints.notification() + "/v1/devices/" + phone.deviceId() + "/provisioning",
                     phone.token()).expect(200).body();
             for (JsonNode item : items) {
                 if (recoveryId.equals(item.get("recoveryId").asText()) && entryRef.equals(item.get("entryRef").asText())
-                        && "push_key".equals(item.get("kind").asText())) {
-                    nonce = item.get("nonce").asText();
+                        && kind.equals(item.get("kind").asText())) {
+                    return item.get("nonce").asText();
                 }
             }
-            if (nonce == null) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("no push-key authorisation for " + entryRef + " within " + patience);
-                }
-                AuthenticatorApp.pause(Duration.ofMillis(300));
-            }
-        }
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair pair = generator.generateKeyPair();
-            Signature signer = Signature.getInstance("SHA256withECDSA");
-            signer.initSign(pair.getPrivate());
-            signer.update(Base64.getDecoder().decode(nonce));
-            Base64.Encoder base64 = Base64.getEncoder();
-            return http.call("POST", endpoints.notification() + "/v1/devices/" + phone.deviceId() + "/push-keys",
-                    phone.token(), Map.of("recoveryId", recoveryId, "entryRef", entryRef,
-                            "publicKey", base64.encodeToString(pair.getPublic().getEncoded()),
-                            "signature", base64.encodeToString(signer.sign()),
-                            "pushProvider", "apns", "pushToken", "device-token-" + phone.deviceId()))
-                    .expect(201).text("keyId");
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+            return null;
+        }, patience, "no " + kind + " authorisation for " + entryRef);
     }
 
-    private Answer start(String recoveryId, String entryRef) {
+    private Answer startOnce(String recoveryId, String entryRef, String method) {
         return http.call("POST", endpoints.verification() + "/v1/verifications", phone.token(),
-                Map.of("recoveryId", recoveryId, "entryRef", entryRef, "deviceId", phone.deviceId(),
-                        "method", "password_and_proof"));
+                Map.of("recoveryId", recoveryId, "entryRef", entryRef, "deviceId", phone.deviceId(), "method", method));
     }
 
     /** How many mails the address has in GreenMail. */
-    private int mails(String email) {
+    public int mails(String email) {
         JsonNode messages = http.get(endpoints.greenMailApi() + "/api/user/" + URLEncoder.encode(email,
                 StandardCharsets.UTF_8) + "/messages/", null).body();
         return messages == null || !messages.isArray() ? 0 : messages.size();
     }
 
     /** The 8-digit code of the first mail after the first {@code before} ones. */
-    private String nextCode(String email, int before) {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
+    public String nextCode(String email, int before) {
+        return waitFor(() -> {
             JsonNode messages = http.get(endpoints.greenMailApi() + "/api/user/" + URLEncoder.encode(email,
                     StandardCharsets.UTF_8) + "/messages/", null).body();
             if (messages != null && messages.isArray() && messages.size() > before) {
@@ -138,8 +167,33 @@ public final class StepUp {
                     return code.group(1);
                 }
             }
-            AuthenticatorApp.pause(Duration.ofMillis(300));
+            return null;
+        }, Duration.ofSeconds(20), "no code mailed to the alternate address");
+    }
+
+    private static <T> T waitFor(Supplier<T> poll, Duration patience, String failure) {
+        Instant deadline = Instant.now().plus(patience);
+        T value = poll.get();
+        while (value == null) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(failure + " within " + patience.toSeconds() + " s");
+            }
+            AuthenticatorApp.pause(Duration.ofMillis(200));
+            value = poll.get();
         }
-        throw new IllegalStateException("no code mailed to the alternate address within 20 s");
+        return value;
+    }
+
+    /** The query parameters of a URI ({@code otpauth://...}, {@code authbackup://activate?...}). */
+    static Map<String, String> query(String uri) {
+        Map<String, String> values = new HashMap<>();
+        String query = URI.create(uri).getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                values.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
     }
 }

@@ -3,7 +3,11 @@ package dev.authbackup.client;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
 import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -13,7 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The app's cryptography: fingerprints of accounts under the account salt, and AES-256-GCM encryption of
  * the backup payload under a random data key. The server sees neither the key's plaintext use nor the
- * accounts: only ciphertext, the data key (which it wraps), and fingerprints.
+ * accounts: only ciphertext, the data key (which it wraps), and fingerprints. Push keys are EC P-256 pairs
+ * whose private half stays on the phone.
  */
 public final class Vault {
 
@@ -60,6 +65,29 @@ public final class Vault {
             return cipher.doFinal(sealed, 12, sealed.length - 12);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the backup does not decrypt with the released key", e);
+        }
+    }
+
+    /** A new EC P-256 key pair for a device-bound push key. */
+    public static KeyPair newPushKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** DER ECDSA-SHA256 signature of {@code message} with the pair's private key. */
+    public static byte[] sign(KeyPair pair, byte[] message) {
+        try {
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(pair.getPrivate());
+            signer.update(message);
+            return signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -20,12 +20,14 @@ class BackUpAndRecoverJourney {
 
     @Test
     void aliceRecoversHerBackupOnANewIphone() {
-        AuthenticatorApp phoneA = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("alice", "alice");
+        long started = System.nanoTime();
+        Phones.Person alice = Phones.newPerson("alice");
+        AuthenticatorApp phoneA = alice.on(Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")));
         phoneA.accountOrder(List.of("google", "personal", "facebook", "work"));
         Answer stored = phoneA.backUp().expect(200, 201);
         assertEquals(4, stored.body().get("entryCount").asInt());
 
-        AuthenticatorApp phoneB = Phones.phone("iphone-B", "ios").signIn("alice", "alice");
+        AuthenticatorApp phoneB = alice.on(Phones.phone("iphone-B", "ios"));
         JsonNode recovery = beginOnVersion(phoneB, stored.body().get("version").asInt());
         assertEquals("awaiting_download", recovery.get("status").asText());
         List<String> requirements = new ArrayList<>();
@@ -43,6 +45,7 @@ class BackUpAndRecoverJourney {
         List<String> states = new ArrayList<>();
         after.get("entries").forEach(e -> states.add(e.get("state").asText()));
         assertEquals(List.of("awaiting_verification", "awaiting_verification", "restored", "restored"), states);
+        System.out.printf("journey 1: %d ms%n", (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Begins a recovery of exactly {@code version} (see {@link AuthenticatorApp#beginRecoveryOf}). */

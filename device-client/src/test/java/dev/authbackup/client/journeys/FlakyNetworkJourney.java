@@ -16,7 +16,8 @@ class FlakyNetworkJourney {
 
     @Test
     void retriedUploadsAndBeginsChangeNothingTwice() {
-        AuthenticatorApp phone = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("bob", "bob");
+        Phones.Person bob = Phones.newPerson("bob");
+        AuthenticatorApp phone = bob.on(Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")));
         AuthenticatorApp.Upload upload = phone.prepareBackUp();
         String key = UUID.randomUUID().toString();
         Answer first = phone.send(upload, key).expect(200, 201);
@@ -27,7 +28,7 @@ class FlakyNetworkJourney {
         assertEquals(version, phone.http().get(phone.endpoints().backup() + "/v1/backups/ios", phone.token())
                 .expect(200).body().get("version").asInt());
 
-        AuthenticatorApp newPhone = Phones.phone("iphone-B", "ios").signIn("bob", "bob");
+        AuthenticatorApp newPhone = bob.on(Phones.phone("iphone-B", "ios"));
         String recovery = newPhone.beginRecoveryOf(version, Duration.ofSeconds(20)).expect(201).text("id");
         newPhone.cancel(recovery).expect(204);
         String beginKey = UUID.randomUUID().toString();

@@ -14,15 +14,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Journey 4: recovery refuses precisely — accounts already on the device, a backup only on the other
- * platform, a deleted backup (until it is undeleted) — and bob sees nothing of alice's.
+ * platform, a deleted backup (until it is undeleted) — and bob sees nothing of alice's. The out-of-date
+ * backup is {@link OutOfDateBackupJourney}.
  */
 class RefusalsJourney {
 
     @Test
     void aDeviceThatAlreadyHoldsABackedUpAccountIsToldWhichAndNothingChanges() {
-        AuthenticatorApp phoneA = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("alice", "alice");
+        Phones.Person alice = Phones.newPerson("alice");
+        AuthenticatorApp phoneA = alice.on(Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")));
         int version = phoneA.backUp().expect(200, 201).body().get("version").asInt();
-        AuthenticatorApp phoneB = Phones.phone("iphone-B", "ios").signIn("alice", "alice");
+        AuthenticatorApp phoneB = alice.on(Phones.phone("iphone-B", "ios"));
         phoneB.add(phoneA.account("google"));
         phoneB.add(Phones.account("github", "GitHub", "alice", "third_party", false));
 
@@ -41,18 +43,17 @@ class RefusalsJourney {
         assertEquals(2, phoneB.accounts().size());
 
         // Without the duplicate the same device recovers.
-        AuthenticatorApp phoneC = Phones.phone("iphone-C", "ios").signIn("alice", "alice");
+        AuthenticatorApp phoneC = alice.on(Phones.phone("iphone-C", "ios"));
         phoneC.add(Phones.account("github", "GitHub", "alice", "third_party", false));
         assertEquals(version, beginOnVersion(phoneC, version).get("backupVersion").asInt());
     }
 
     @Test
     void anIosBackupCannotBeRecoveredOnAndroid() {
-        AuthenticatorApp iphone = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("alice", "alice");
+        Phones.Person alice = Phones.newPerson("alice");
+        AuthenticatorApp iphone = alice.on(Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")));
         iphone.backUp().expect(200, 201);
-        iphone.http().call("DELETE", iphone.endpoints().backup() + "/v1/backups/android", iphone.token(), null)
-                .expect(204, 404);
-        AuthenticatorApp pixel = Phones.phone("pixel-B", "android").signIn("alice", "alice");
+        AuthenticatorApp pixel = alice.on(Phones.phone("pixel-B", "android"));
         Answer refused = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(pixel::beginRecovery, answer -> "backup-on-other-platform".equals(answer.problem()));
         assertEquals(404, refused.status());
@@ -61,12 +62,13 @@ class RefusalsJourney {
 
     @Test
     void aDeletedBackupIsNotRecoverableUntilItIsUndeleted() {
-        AuthenticatorApp tablet = Phones.withAlicesAccounts(Phones.phone("ipad-A", "ios")).signIn("bob", "bob");
+        Phones.Person bob = Phones.newPerson("bob");
+        AuthenticatorApp tablet = bob.on(Phones.withAlicesAccounts(Phones.phone("ipad-A", "ios")));
         int version = tablet.backUp().expect(200, 201).body().get("version").asInt();
         String backups = tablet.endpoints().backup() + "/v1/backups/ios";
         tablet.http().call("DELETE", backups, tablet.token(), null).expect(204);
 
-        AuthenticatorApp phone = Phones.phone("iphone-B", "ios").signIn("bob", "bob");
+        AuthenticatorApp phone = bob.on(Phones.phone("iphone-B", "ios"));
         Answer refused = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(phone::beginRecovery, answer -> "no-backup".equals(answer.problem()));
         assertEquals(404, refused.status());
@@ -78,14 +80,15 @@ class RefusalsJourney {
 
     @Test
     void bobSeesNothingOfAlices() {
-        AuthenticatorApp alice = Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")).signIn("alice", "alice");
+        Phones.Person alicePerson = Phones.newPerson("alice");
+        AuthenticatorApp alice = alicePerson.on(Phones.withAlicesAccounts(Phones.phone("iphone-A", "ios")));
         int version = alice.backUp().expect(200, 201).body().get("version").asInt();
-        AuthenticatorApp alicesNewPhone = Phones.phone("iphone-B", "ios").signIn("alice", "alice");
+        AuthenticatorApp alicesNewPhone = alicePerson.on(Phones.phone("iphone-B", "ios"));
         String recovery = beginOnVersion(alicesNewPhone, version).get("id").asText();
         // Once alice has downloaded, backup-service knows the recovery: bob's guess is refused, not "not ready".
         alicesNewPhone.download(recovery, Duration.ofSeconds(30));
 
-        AuthenticatorApp bob = Phones.phone("iphone-B", "ios").signIn("bob", "bob");
+        AuthenticatorApp bob = Phones.newPerson("bob").on(Phones.phone("iphone-B", "ios"));
         assertEquals(404, bob.recovery(recovery).status());
         assertEquals("no-release", bob.http().get(bob.endpoints().backup() + "/v1/backups/ios/content?recoveryId="
                 + recovery, bob.token()).problem());
