@@ -122,6 +122,13 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (StoreOutage.isOutage(e)) {
+            // The database is restarting or unreachable: nothing was committed, and trying again soon is right.
+            LOG.warnf("A store is unreachable; answered 503: %s", StoreOutage.describe(e));
+            return build(503, Problems.SERVICE_UNAVAILABLE, "Service unavailable",
+                    "A store of this service is unreachable right now; nothing was changed. Try again shortly.",
+                    Map.of()).header("Retry-After", "2").build();
+        }
         // Logged once, server side, with its type only in the stack trace; the client sees no detail.
         LOG.error("Unexpected failure while handling a request", e);
         return build(500, Problems.INTERNAL_ERROR, "Internal error",

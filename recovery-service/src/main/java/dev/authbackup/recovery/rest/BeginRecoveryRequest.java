@@ -10,6 +10,9 @@ public record BeginRecoveryRequest(
         @NotNull @Pattern(regexp = "ios|android", message = "must be ios or android") String platform,
         @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 characters of [A-Za-z0-9._-]")
         String deviceId,
+        // Required (an empty list when the device holds no accounts): without it the conflict check could
+        // not run, and a recovery must never overwrite an account the device already holds.
+        @NotNull(message = "must list the fingerprints of the accounts on the device (empty when there are none)")
         @Size(max = 1000) List<@NotNull @Pattern(regexp = "[0-9a-f]{64}",
                 message = "must be 64 lowercase hex characters (HMAC-SHA256)") String> localFingerprints) {
 }

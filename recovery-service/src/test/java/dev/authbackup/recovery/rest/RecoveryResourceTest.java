@@ -166,6 +166,9 @@ class RecoveryResourceTest {
         post(alice, begin("ios", "has spaces", "not-hex")).statusCode(422)
                 .body("errors.field", hasItems("deviceId"));
         post(alice, Map.of("platform", "ios")).statusCode(422).body("errors.field", hasItems("deviceId"));
+        // Without the device's fingerprints the conflict check could not run: refused, never taken as "none".
+        post(alice, Map.of("platform", "ios", "deviceId", "iphone-B")).statusCode(422)
+                .body("errors.field", hasItems("localFingerprints"));
         post(alice, "{\"platform\": ").statusCode(400).body("type", equalTo(PROBLEM + "malformed-request"));
         assertEquals(0, recoveriesOf(alice));
     }

@@ -1,0 +1,42 @@
+package dev.authbackup.common.problem;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Tells a store outage (PostgreSQL refusing connections, restarting, or dropping them) from a bug: the first
+ * is answered 503 with {@code Retry-After}, the second 500. Connection failures are SQLSTATE class 08; a
+ * server shutting down or starting up is 57P01–57P03.
+ */
+final class StoreOutage {
+
+    private StoreOutage() {
+    }
+
+    static boolean isOutage(Throwable failure) {
+        return outageIn(failure) != null;
+    }
+
+    /** The outage's class and message, without a stack trace (the cause is known and needs none). */
+    static String describe(Throwable failure) {
+        Throwable outage = outageIn(failure);
+        return outage == null ? "" : outage.getClass().getSimpleName() + ": " + outage.getMessage();
+    }
+
+    private static Throwable outageIn(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable cause = failure; cause != null && seen.put(cause, true) == null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
+                return cause;
+            }
+            if (cause instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().matches("57P0[123]"))) {
+                return cause;
+            }
+        }
+        return null;
+    }
+}
