@@ -103,16 +103,19 @@ public abstract class EventContractTest {
     }
 
     @Test
-    void everyTypeTheServiceDeclaresHasAMessage() {
+    void theServiceAndTheCatalogueNameTheSameTypes() {
         List<String> problems = new ArrayList<>();
-        for (Class<?> type : producerClasses) {
-            for (String t : typeConstants(type)) {
-                String source = catalogue.source(t).orElse(null);
-                if (!this.source.equals(source)) {
-                    problems.add(type.getSimpleName() + " publishes " + t + " but the catalogue gives it source " + source);
-                }
+        Set<String> published = new TreeSet<>();
+        producerClasses.forEach(c -> published.addAll(typeConstants(c)));
+        for (String type : published) {
+            String source = catalogue.source(type).orElse(null);
+            if (!this.source.equals(source)) {
+                problems.add("the service publishes " + type + " but the catalogue gives it source " + source);
             }
         }
+        catalogue.types().stream().filter(t -> this.source.equals(catalogue.source(t).orElse(null)))
+                .filter(t -> !published.contains(t))
+                .forEach(t -> problems.add("the catalogue has " + t + " from " + this.source + ", which no class declares"));
         for (Class<?> type : consumerClasses) {
             typeConstants(type).stream().filter(t -> !catalogue.hasType(t))
                     .forEach(t -> problems.add(type.getSimpleName() + " consumes " + t + ", which has no message"));
