@@ -74,6 +74,9 @@ if node tools/generate-asyncapi.mjs "$tmp/asyncapi.yaml" >/dev/null && diff -q "
 else failed "asyncapi.yaml differs from tools/generate-asyncapi.mjs's output: run node deploy/tools/generate-asyncapi.mjs"; fi
 if node tools/validate-catalogue.mjs "$tmp/prod.yaml"; then :; else failed "event catalogue or dashboards"; fi
 
+section "container images: Jib config, Dockerfile.jvm and the rendered Deployments agree"
+if node tools/check-images.mjs "${rendered[@]}"; then :; else failed "container images"; fi
+
 section "check-metrics.sh (against fixtures)"
 { echo '# TYPE x counter'; sed 's/$/{a="b"} 1/' "$tmp/listed.txt"; } >"$tmp/all.prom"
 head -n -1 "$tmp/all.prom" >"$tmp/most.prom"

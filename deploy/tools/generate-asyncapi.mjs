@@ -66,7 +66,7 @@ const topics = {
         obj({ recoveryId: ref('Uuid'), accountId: ref('AccountId'), entryRef: str(), deviceId: str(), expiresAt: time() })],
       ['recovery.completed.v1', 'recoveryId', 'Every entry is restored.',
         obj({ recoveryId: ref('Uuid'), accountId: ref('AccountId'), deviceId: str(), completedAt: time(),
-          durationMs: { type: 'integer', minimum: 0, description: 'Time from start to completion (emitted by recovery-service; not in docs/events.md).' } }, ['durationMs'])],
+          durationMs: { type: 'integer', minimum: 0, description: 'Milliseconds from start to completion.' } })],
       ['recovery.expired.v1', 'recoveryId', 'The recovery stalled past its TTL (default 24 h).',
         obj({ recoveryId: ref('Uuid'), accountId: ref('AccountId'), deviceId: str(), expiredAt: time() })],
       ['recovery.cancelled.v1', 'recoveryId', 'The user cancelled the recovery.',
@@ -104,7 +104,7 @@ const topics = {
     description: "notification-service's device events.",
     events: [
       ['device.push-key-registered.v1', 'deviceId', 'A device registered a push key for an entry (proof of possession checked).',
-        obj({ accountId: ref('AccountId'), recoveryId: ref('Uuid'), entryRef: str(), deviceId: str(), keyId: ref('Uuid'), pushProvider: str(), registeredAt: time() })],
+        obj({ accountId: ref('AccountId'), recoveryId: ref('Uuid'), entryRef: str(), deviceId: str(), keyId: ref('Uuid'), pushProvider: en(['apns', 'fcm']), registeredAt: time() })],
       ['device.credential-issued.v1', 'deviceId', 'A per-device OATH credential was issued for a personal entry.',
         obj({ accountId: ref('AccountId'), recoveryId: ref('Uuid'), entryRef: str(), deviceId: str(), credentialId: ref('Uuid'), issuedAt: time() })],
       ['device.revoked.v1', 'deviceId', "A device's credentials and push keys were revoked.",
