@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -34,6 +36,11 @@ import org.jboss.logging.Logger;
  *
  * <p>One relay per service database sends at a time (a transaction-scoped advisory lock), so that
  * several replicas never reorder one account's events.
+ *
+ * <p>A round starts as soon as a transaction that wrote events commits: the relay listens on the
+ * {@code outbox_event} channel, which a trigger notifies at commit ({@code db/common/R__outbox_notify.sql}).
+ * Polling every {@code authbackup.outbox.poll-interval} stays as the fallback (and covers a listener
+ * connection lost with a database restart, which is re-established).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -51,6 +58,10 @@ public class OutboxRelay {
     private final Counter published;
     private final Counter failures;
     private final AtomicLong backlog = new AtomicLong();
+    /** A round is in flight; a wake-up meanwhile sets {@link #again} instead of starting a second one. */
+    private final AtomicBoolean inRound = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile long timer = -1;
     private volatile boolean running;
 
     public OutboxRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
@@ -70,7 +81,8 @@ public class OutboxRelay {
     void start(@Observes StartupEvent event) {
         if (config.outbox().enabled()) {
             running = true;
-            schedule(0);
+            listen();
+            wake();
         }
     }
 
@@ -78,21 +90,53 @@ public class OutboxRelay {
         running = false;
     }
 
-    private void schedule(long delayMillis) {
+    /** Starts a round now, or right after the one in flight. */
+    private void wake() {
         if (!running) {
             return;
         }
-        vertx.setTimer(Math.max(1, delayMillis), id -> relayOnce().subscribe().with(
-                sent -> schedule(sent >= config.outbox().batchSize() ? 0 : config.outbox().pollInterval().toMillis()),
+        if (!inRound.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        vertx.cancelTimer(timer);
+        again.set(false);
+        relayOnce().subscribe().with(
+                sent -> next(sent >= config.outbox().batchSize() || again.get() ? 0 : config.outbox().pollInterval().toMillis()),
                 failure -> {
                     if (!running) {
+                        inRound.set(false);
                         return; // shutting down: the pool is closing, the next start picks up what is left
                     }
                     failures.increment();
                     LOG.warnf("Outbox relay round failed, retrying in %s: %s", config.outbox().retryDelay(),
                             failure.getMessage());
-                    schedule(config.outbox().retryDelay().toMillis());
-                }));
+                    next(config.outbox().retryDelay().toMillis());
+                });
+    }
+
+    private void next(long delayMillis) {
+        inRound.set(false);
+        if (delayMillis == 0) {
+            wake();
+        } else if (running) {
+            timer = vertx.setTimer(delayMillis, id -> wake());
+        }
+    }
+
+    /** Holds one connection that LISTENs for committed outbox writes; re-established when it is lost. */
+    private void listen() {
+        if (!running) {
+            return;
+        }
+        pool.getConnection().subscribe().with(connection -> {
+            PgConnection listener = PgConnection.cast(connection);
+            listener.notificationHandler(notification -> wake());
+            listener.closeHandler(() -> vertx.setTimer(config.outbox().retryDelay().toMillis(), id -> listen()));
+            listener.query("LISTEN outbox_event").execute().subscribe().with(
+                    done -> wake(), // what was committed before the LISTEN took effect
+                    failure -> connection.close().subscribe().with(closed -> { }, ignored -> { }));
+        }, failure -> vertx.setTimer(config.outbox().retryDelay().toMillis(), id -> listen()));
     }
 
     /** Sends one batch; answers how many events were delivered. */

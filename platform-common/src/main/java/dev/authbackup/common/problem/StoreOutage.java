@@ -2,12 +2,13 @@ package dev.authbackup.common.problem;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Tells a store outage (PostgreSQL refusing connections, restarting, or dropping them) from a bug: the first
+ * Tells a store outage (PostgreSQL refusing connections, restarting, or resetting them) from a bug: the first
  * is answered 503 with {@code Retry-After}, the second 500. Connection failures are SQLSTATE class 08; a
  * server shutting down or starting up is 57P01–57P03.
  */
@@ -29,7 +30,9 @@ final class StoreOutage {
     private static Throwable outageIn(Throwable failure) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable cause = failure; cause != null && seen.put(cause, true) == null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
+            // Refused (ConnectException) or reset connections, and channels closed under a query.
+            if (cause instanceof SocketException || cause instanceof ClosedChannelException
+                    || cause instanceof ClosedConnectionException) {
                 return cause;
             }
             if (cause instanceof PgException pg && pg.getSqlState() != null

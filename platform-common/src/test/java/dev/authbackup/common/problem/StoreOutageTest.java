@@ -15,6 +15,7 @@ class StoreOutageTest {
     void refusedOrLostConnectionsAndARestartingServerAreOutages() {
         assertTrue(StoreOutage.isOutage(new RuntimeException(new ConnectException("Connection refused"))));
         assertTrue(StoreOutage.isOutage(new IllegalStateException("wrapped", ClosedConnectionException.INSTANCE)));
+        assertTrue(StoreOutage.isOutage(new java.net.SocketException("Connection reset")));
         assertTrue(StoreOutage.isOutage(new PgException("the database system is starting up", "FATAL", "57P03", null)));
         assertTrue(StoreOutage.isOutage(new PgException("terminating connection", "FATAL", "57P01", null)));
         assertTrue(StoreOutage.isOutage(new PgException("connection failure", "FATAL", "08006", null)));
