@@ -67,9 +67,12 @@ public class Recoveries {
         String platform = request.platform();
         return projection.lockLive(account.value(), platform).flatMap(backup -> {
             if (backup == null) {
-                return projection.livePlatforms(account.value()).map(platforms -> {
-                    throw platforms.isEmpty() ? RecoveryProblems.noBackup(platform)
-                            : RecoveryProblems.backupOnOtherPlatform(platform, platforms);
+                return projection.livePlatforms(account.value()).map(live -> {
+                    // This platform's backup may have been projected between the two reads: it was not
+                    // there when the lock was asked for, so the answer stays "no backup" for it.
+                    List<String> others = live.stream().filter(p -> !p.equals(platform)).toList();
+                    throw others.isEmpty() ? RecoveryProblems.noBackup(platform)
+                            : RecoveryProblems.backupOnOtherPlatform(platform, others);
                 });
             }
             if (!freshSignIn) {
