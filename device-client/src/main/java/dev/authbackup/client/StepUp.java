@@ -24,7 +24,11 @@ import java.util.regex.Pattern;
  */
 public final class StepUp {
 
-    private static final Pattern CODE = Pattern.compile("\\b(\\d{8})\\b");
+    /**
+     * The code as the mail's text part shows it: alone on its line. Not any 8 digits anywhere: an address or a
+     * header can hold 8 digits too (a user name like {@code saga-81128525} did).
+     */
+    private static final Pattern CODE = Pattern.compile("(?m)^[ \\t]*(\\d{8})[ \\t]*\\r?$");
 
     private final AuthenticatorApp phone;
     private final Http http;
@@ -162,7 +166,7 @@ public final class StepUp {
             JsonNode messages = http.get(endpoints.greenMailApi() + "/api/user/" + URLEncoder.encode(email,
                     StandardCharsets.UTF_8) + "/messages/", null).body();
             if (messages != null && messages.isArray() && messages.size() > before) {
-                Matcher code = CODE.matcher(messages.get(before).toString());
+                Matcher code = CODE.matcher(messages.get(before).path("mimeMessage").asText());
                 if (code.find()) {
                     return code.group(1);
                 }
