@@ -53,8 +53,11 @@ class OutboxNotifyTest {
     void aCommitWakesTheRelay() {
         TestIssuer.Token alice = TestIssuer.token();
         var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(60));
-        // Past the relay's first rounds at start-up, so that only a notification can start the next one.
-        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        // Once the relay listens, its start-up rounds are behind it: with hourly polling, only a notification
+        // can start the next one.
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestDatabase.count("""
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND query = 'LISTEN outbox_event'""") > 0);
         create(alice, "ios", 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.withKey(records, alice.accountId()).size() >= 1);
         update(alice, "ios", 1, 2);
