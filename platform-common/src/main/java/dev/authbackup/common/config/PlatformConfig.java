@@ -16,6 +16,14 @@ public interface PlatformConfig {
 
     Outbox outbox();
 
+    Bench bench();
+
+    interface Bench {
+        /** Whether {@code GET /v1/bench/empty} answers (204) instead of 404: only for {@code ./platform bench}. */
+        @WithDefault("false")
+        boolean emptyEndpoint();
+    }
+
     interface Outbox {
         /** How long the relay waits after finding nothing to send. */
         @WithDefault("100ms")

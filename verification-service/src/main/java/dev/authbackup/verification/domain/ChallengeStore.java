@@ -7,6 +7,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -49,20 +52,39 @@ public class ChallengeStore {
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return 1""";
 
-    /** Compare-and-delete: of concurrent correct submissions, exactly one gets 1. */
-    static final String CONSUME_CODE = """
-            if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
-              redis.call('DEL', KEYS[1])
-              return 1
-            end
-            return 0""";
+    /**
+     * Checks a typed code against a challenge in one round trip. With the account's failure limit used up it
+     * answers {limited, ms until the window resets}; with no live code {gone}; with the right code it deletes the
+     * code (of concurrent correct submissions exactly one gets {matched}); with a wrong one it takes a unit of the
+     * failure limit and counts the guess, burning the code at the maximum: {wrong, wrong guesses so far}. Lua
+     * strings are interned, so {@code ==} compares them in constant time. The script is a resource of its own, so that
+     * {@code ./platform bench stepup} runs the same one through redis-benchmark.
+     */
+    static final String CHECK_CODE = script("redis/check-code.lua");
 
-    /** Counts a wrong guess: the count so far, -1 when there is no live code; burns the code at the maximum. */
-    static final String WRONG_CODE = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-            local w = redis.call('HINCRBY', KEYS[1], 'w', 1)
-            if w >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) end
-            return w""";
+    /** How a typed code fared: {@link #wrongGuesses} counts the wrong guesses so far (with {@code WRONG}). */
+    public record CodeCheck(Outcome outcome, int wrongGuesses) {
+
+        public enum Outcome {
+            /** The right code: it is used up now, by this caller. */
+            MATCHED,
+            /** No live code: it expired, was used or was burned. */
+            GONE,
+            /** A wrong code, counted against the challenge and the account's failure limit. */
+            WRONG
+        }
+    }
+
+    private static String script(String resource) {
+        try (InputStream in = ChallengeStore.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private final ReactiveRedisDataSource redis;
     private final VerificationMetrics metrics;
@@ -102,19 +124,28 @@ public class ChallengeStore {
         return eval(STORE_CODE, key, hash, Long.toString(ttl.toMillis())).replaceWithVoid();
     }
 
-    /** The stored hash of the live code, or null when it expired, was used or was burned. */
-    public Uni<String> codeHash(String key) {
-        return call("HGET", key, "h").map(r -> r == null ? null : r.toString());
-    }
-
-    /** Whether this caller used the code (and nobody else can any more). */
-    public Uni<Boolean> consume(String key, String hash) {
-        return eval(CONSUME_CODE, key, hash).map(r -> r.toLong() == 1);
-    }
-
-    /** Counts a wrong guess: wrong guesses so far, or -1 when no live code is left. */
-    public Uni<Integer> wrongGuess(String key, int maxWrong) {
-        return eval(WRONG_CODE, key, Integer.toString(maxWrong)).map(Response::toInteger);
+    /**
+     * Checks {@code typedHash} against the live code at {@code codeKey}; fails with 429 and Retry-After when the
+     * failure limit of {@code scope} is used up (then nothing is counted).
+     */
+    public Uni<CodeCheck> checkCode(Limit limit, String scope, int max, Duration window, String codeKey,
+            String typedHash, int maxWrong) {
+        return call("EVAL", CHECK_CODE, "2", limitKey(limit, scope), codeKey, Integer.toString(max),
+                Long.toString(window.toMillis()), typedHash, Integer.toString(maxWrong))
+                .map(answer -> {
+                    String outcome = answer.get(0).toString();
+                    int value = answer.get(1).toInteger();
+                    return switch (outcome) {
+                        case "limited" -> {
+                            metrics.rateLimited(limit.name());
+                            throw VerificationProblems.tooManyAttempts(limit, Duration.ofMillis(value));
+                        }
+                        case "gone" -> new CodeCheck(CodeCheck.Outcome.GONE, 0);
+                        case "matched" -> new CodeCheck(CodeCheck.Outcome.MATCHED, 0);
+                        case "wrong" -> new CodeCheck(CodeCheck.Outcome.WRONG, value);
+                        default -> throw new IllegalStateException("unexpected answer from the code check: " + outcome);
+                    };
+                });
     }
 
     public Uni<Void> delete(String key) {

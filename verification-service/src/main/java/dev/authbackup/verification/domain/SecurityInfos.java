@@ -111,27 +111,16 @@ public class SecurityInfos {
                         throw VerificationProblems.alreadyConfirmed();
                     }
                 })
-                .call(proof -> challenges.take(Limit.failures, account.value(), config.limits().failuresPerAccount(),
-                        config.limits().failureWindow()))
-                .flatMap(proof -> challenges.codeHash(key).flatMap(stored -> {
-                    if (stored == null) {
-                        return challenges.giveBack(Limit.failures, account.value()).chain(() -> Uni.createFrom().failure(
-                                VerificationProblems.expired("The confirmation code expired or was used up; remove this email or phone and add it again.")));
-                    }
-                    String typed = crypto.hash(PURPOSE, id.toString(), code == null ? "" : code.trim());
-                    if (CodeCrypto.same(stored, typed)) {
-                        return challenges.consume(key, typed).flatMap(won -> won
-                                ? challenges.giveBack(Limit.failures, account.value()).chain(() -> confirmed(account, proof))
-                                : challenges.giveBack(Limit.failures, account.value()).chain(() -> Uni.createFrom()
-                                        .failure(VerificationProblems.expired("The code was already used."))));
-                    }
-                    return challenges.wrongGuess(key, config.maxWrongCodes()).map(wrong -> {
-                        if (wrong < 0) {
-                            throw VerificationProblems.expired("The confirmation code expired or was already used.");
-                        }
-                        throw VerificationProblems.invalidCode(Math.max(0, config.maxWrongCodes() - wrong));
-                    });
-                }))
+                .flatMap(proof -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
+                                config.limits().failureWindow(), key,
+                                crypto.hash(PURPOSE, id.toString(), code == null ? "" : code.trim()), config.maxWrongCodes())
+                        .flatMap(check -> switch (check.outcome()) {
+                            case MATCHED -> confirmed(account, proof);
+                            case GONE -> Uni.createFrom().failure(VerificationProblems.expired(
+                                    "The confirmation code expired or was used up; remove this email or phone and add it again."));
+                            case WRONG -> Uni.createFrom().failure(
+                                    VerificationProblems.invalidCode(Math.max(0, config.maxWrongCodes() - check.wrongGuesses())));
+                        }))
                 .onFailure(ProblemException.class).call(e -> refused(account, Audit.SECURITY_INFO_CONFIRM, e, id));
     }
 

@@ -263,29 +263,20 @@ public class Verifications {
     /** Checks a one-time code: the first correct submission verifies, every other one is refused. */
     public Uni<Verification> submitCode(AccountId account, UUID id, String code) {
         String key = ChallengeStore.codeKey(STEP_UP, id);
+        String typed = crypto.hash(STEP_UP, id.toString(), code == null ? "" : code.trim());
         return openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
-                .call(v -> takeFailure(account))
-                .flatMap(v -> challenges.codeHash(key).flatMap(stored -> {
-                    if (stored == null) {
-                        return challenges.giveBack(Limit.failures, account.value()).chain(() -> Uni.createFrom().failure(
-                                VerificationProblems.expired("The code expired or was already used; send the proof again for a new one.")));
-                    }
-                    String typed = crypto.hash(STEP_UP, id.toString(), code == null ? "" : code.trim());
-                    if (CodeCrypto.same(stored, typed)) {
-                        return challenges.consume(key, typed).flatMap(won -> won
-                                ? challenges.giveBack(Limit.failures, account.value()).chain(() -> verified(account, v, null))
-                                : challenges.giveBack(Limit.failures, account.value()).chain(() -> Uni.createFrom().failure(
-                                        VerificationProblems.expired("The code was already used."))));
-                    }
-                    return challenges.wrongGuess(key, config.maxWrongCodes()).flatMap(wrong -> wrongCode(v, wrong));
-                }))
+                .flatMap(v -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
+                                config.limits().failureWindow(), key, typed, config.maxWrongCodes())
+                        .flatMap(check -> switch (check.outcome()) {
+                            case MATCHED -> verified(account, v, null);
+                            case GONE -> Uni.createFrom().failure(VerificationProblems.expired(
+                                    "The code expired or was already used; send the proof again for a new one."));
+                            case WRONG -> wrongCode(v, check.wrongGuesses());
+                        }))
                 .onFailure(ProblemException.class).call(e -> refused(account, Audit.CODE, e, id, Verification.PASSWORD_AND_PROOF));
     }
 
     private Uni<Verification> wrongCode(Verification v, int wrong) {
-        if (wrong < 0) {
-            return Uni.createFrom().failure(VerificationProblems.expired("The code expired or was already used."));
-        }
         int remaining = Math.max(0, config.maxWrongCodes() - wrong);
         if (remaining > 0) {
             return Uni.createFrom().failure(VerificationProblems.invalidCode(remaining));

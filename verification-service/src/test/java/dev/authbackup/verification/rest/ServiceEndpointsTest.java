@@ -3,6 +3,7 @@ package dev.authbackup.verification.rest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
@@ -12,7 +13,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Readiness covers PostgreSQL, Redis and Kafka; /v1 needs a token; another account's object is 404. */
+/**
+ * Readiness covers PostgreSQL, Redis and Kafka; /v1 needs a token; another account's object is 404; the benchmark's
+ * empty endpoint is off.
+ */
 @QuarkusTest
 @WithTestResource(TestIssuer.class)
 class ServiceEndpointsTest {
@@ -56,5 +60,15 @@ class ServiceEndpointsTest {
         given().header("Authorization", TestIssuer.token().bearer()).get("/v1/verifications/" + id).then()
                 .statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("https://authbackup.dev/problems/not-found"));
+    }
+
+    /** The benchmark's empty endpoint is off unless the benchmark turns it on, and never in the API document. */
+    @Test
+    void theBenchmarksEmptyEndpointIsOffAndUndocumented() {
+        given().get("/v1/bench/empty").then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", TestIssuer.token().bearer()).get("/v1/bench/empty").then()
+                .statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("https://authbackup.dev/problems/not-found"));
+        given().get("/q/openapi?format=json").then().statusCode(200).body(not(containsString("/v1/bench")));
     }
 }

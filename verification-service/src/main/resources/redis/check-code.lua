@@ -1,0 +1,16 @@
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
+  return {'limited', ttl}
+end
+local stored = redis.call('HGET', KEYS[2], 'h')
+if not stored then return {'gone', 0} end
+if stored == ARGV[3] then
+  redis.call('DEL', KEYS[2])
+  return {'matched', 0}
+end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local w = redis.call('HINCRBY', KEYS[2], 'w', 1)
+if w >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[2]) end
+return {'wrong', w}
