@@ -7,18 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
-import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The relay is woken by the commit itself (LISTEN/NOTIFY on {@code outbox_event}), not only by its polling:
@@ -36,34 +35,27 @@ class OutboxNotifyTest {
         }
     }
 
-    private static KafkaCompanion kafka;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("backup.events");
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        kafka.close();
     }
 
     @Test
     void aCommitWakesTheRelay() {
         TestIssuer.Token alice = TestIssuer.token();
-        var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(60));
         // Once the relay listens, its start-up rounds are behind it: with hourly polling, only a notification
         // can start the next one.
         await().atMost(Duration.ofSeconds(20)).until(() -> TestDatabase.count("""
                 SELECT count(*) FROM pg_stat_activity
                  WHERE datname = current_database() AND query = 'LISTEN outbox_event'""") > 0);
         create(alice, "ios", 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.withKey(records, alice.accountId()).size() >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> EVENTS.withKey(alice.accountId()).size() >= 1);
         update(alice, "ios", 1, 2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.withKey(records, alice.accountId()).size() >= 2);
-        records.stop();
-        assertEquals(List.of("backup.stored.v1", "backup.stored.v1"), TestKafka.typesWithKey(records, alice.accountId()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> EVENTS.withKey(alice.accountId()).size() >= 2);
+        assertEquals(List.of("backup.stored.v1", "backup.stored.v1"), EVENTS.typesWithKey(alice.accountId()));
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM outbox_event"));
     }
 }

@@ -13,38 +13,31 @@ import dev.authbackup.backup.rest.BackupFixtures;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A stored backup reaches Kafka through the outbox: CloudEvents headers, account key, no secrets. */
 @QuarkusTest
 @WithTestResource(TestIssuer.class)
 class OutboxRelayTest {
 
-    private static KafkaCompanion kafka;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("backup.events");
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        kafka.close();
     }
 
     @Test
@@ -55,8 +48,7 @@ class OutboxRelayTest {
         String ciphertext = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         String dataKey = Base64.getEncoder().encodeToString(key);
         String fingerprint = HexFormat.of().formatHex(key);
-        // Reads the topic from its start; only this test account's records count.
-        var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(20));
+        // The topic is recorded from its start; only this test account's records count.
 
         given().header("Authorization", alice.bearer()).header("If-None-Match", "*").contentType("application/json")
                 .body(Map.of("deviceId", "dev-1", "deviceName", "Phone", "ciphertext", ciphertext, "dataKey", dataKey,
@@ -64,13 +56,8 @@ class OutboxRelayTest {
                                 "pushEnabled", false, "fingerprint", fingerprint)))))
                 .put("/v1/backups/ios").then().statusCode(201);
 
-        List<ConsumerRecord<String, String>> mine = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            mine.clear();
-            records.getRecords().stream().filter(r -> alice.accountId().equals(r.key())).forEach(mine::add);
-            return !mine.isEmpty();
-        });
-        records.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !EVENTS.withKey(alice.accountId()).isEmpty());
+        List<ConsumerRecord<String, String>> mine = EVENTS.withKey(alice.accountId());
         assertEquals(1, mine.size());
         ConsumerRecord<String, String> record = mine.get(0);
         assertEquals("1.0", TestKafka.header(record, "ce_specversion"));
@@ -99,7 +86,6 @@ class OutboxRelayTest {
     @Test
     void aRefusedUploadEmitsNoEvent() {
         TestIssuer.Token alice = TestIssuer.token();
-        var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(30));
         upload(alice, "If-None-Match", "*", 201);
         upload(alice, "If-Match", "\"1\"", 200);
         upload(alice, "If-Match", "\"1\"", 412);
@@ -108,9 +94,8 @@ class OutboxRelayTest {
         // One account's events keep their order on one partition: once version 3's event is here,
         // any event of the refused uploads would have arrived before it.
         upload(alice, "If-Match", "\"2\"", 200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> versionsSeen(records, alice).contains(3));
-        records.stop();
-        assertEquals(List.of(1, 2, 3), versionsSeen(records, alice));
+        await().atMost(Duration.ofSeconds(20)).until(() -> versionsSeen(alice).contains(3));
+        assertEquals(List.of(1, 2, 3), versionsSeen(alice));
     }
 
     private static void upload(TestIssuer.Token token, String header, String value, int status) {
@@ -122,8 +107,8 @@ class OutboxRelayTest {
         request.put("/v1/backups/android").then().statusCode(status);
     }
 
-    private static List<Integer> versionsSeen(ConsumerTask<String, String> records, TestIssuer.Token token) {
-        return records.getRecords().stream().filter(r -> token.accountId().equals(r.key()))
+    private static List<Integer> versionsSeen(TestIssuer.Token token) {
+        return EVENTS.withKey(token.accountId()).stream()
                 .map(r -> {
                     try {
                         return new ObjectMapper().readTree(r.value()).get("version").asInt();

@@ -9,19 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.authbackup.common.outbox.OutboxRelay;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
-import dev.authbackup.testsupport.TestKafka;
+import dev.authbackup.testsupport.TopicRecording;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service commits state changes while its relay is down (crashed between commit and relay): the
@@ -40,26 +39,20 @@ class RelayOutageTest {
         }
     }
 
-    private static KafkaCompanion kafka;
+    @RegisterExtension
+    static final TopicRecording EVENTS = TopicRecording.of("backup.events");
 
     @Inject
     OutboxRelay relay;
 
     @BeforeAll
-    static void setUp() {
+    static void cleanDatabase() {
         TestDatabase.truncateAll();
-        kafka = TestKafka.companion();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        kafka.close();
     }
 
     @Test
     void eventsCommittedWhileTheRelayWasDownAreDeliveredOnceWhenItComesBack() {
         TestIssuer.Token alice = TestIssuer.token();
-        var records = TestKafka.readFromStart(kafka, "backup.events", Duration.ofSeconds(60));
         create(alice, "ios", 1);
         update(alice, "ios", 1, 2);
         delete(alice, "ios").statusCode(204);
@@ -67,15 +60,14 @@ class RelayOutageTest {
                 alice.accountId()));
         // Nothing reaches the broker while the relay is down: the events are only in the outbox.
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
-                .until(() -> TestKafka.withKey(records, alice.accountId()).isEmpty());
+                .until(() -> EVENTS.withKey(alice.accountId()).isEmpty());
 
         int sent = relay.relayOnce().await().atMost(Duration.ofSeconds(20));
         assertEquals(3, sent);
         assertEquals(0, relay.relayOnce().await().atMost(Duration.ofSeconds(20)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.withKey(records, alice.accountId()).size() >= 3);
-        records.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> EVENTS.withKey(alice.accountId()).size() >= 3);
         assertEquals(List.of("backup.stored.v1", "backup.stored.v1", "backup.deleted.v1"),
-                TestKafka.typesWithKey(records, alice.accountId()));
+                EVENTS.typesWithKey(alice.accountId()));
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM outbox_event"));
     }
 }
