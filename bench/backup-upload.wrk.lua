@@ -7,23 +7,17 @@
 -- If-Match, as fast as answers come back; after a refusal it reads the version again. Bodies are made
 -- once per thread before the first request. done() prints one JSON line, like the other drivers.
 
-local threads = {}
-local tokens = {}
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk-closed-loop.lua")
+
+local tokens
 
 function setup(thread)
-  if #tokens == 0 then
-    local file = assert(io.open(assert(os.getenv("BENCH_TOKENS"), "BENCH_TOKENS: the tokens file"), "r"))
-    for line in file:lines() do
-      if line:match("%S") then tokens[#tokens + 1] = line end
-    end
-    file:close()
-  end
-  local n = #threads
+  tokens = tokens or closed_loop.lines(assert(os.getenv("BENCH_TOKENS"), "BENCH_TOKENS: the tokens file"))
+  local n = closed_loop.add(thread)
   assert(math.floor(n / 2) + 1 <= #tokens, (n + 1) .. " threads need " .. (math.floor(n / 2) + 1) .. " tokens")
   thread:set("token", tokens[math.floor(n / 2) + 1])
   thread:set("platform", n % 2 == 0 and "ios" or "android")
   thread:set("seed", n + 1)
-  threads[#threads + 1] = thread
 end
 
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -60,7 +54,6 @@ local function upload_body(ciphertext_bytes, entries)
 end
 
 local path, version, sending, bodies, sent
-ok, failed = 0, 0
 
 function init(args)
   math.randomseed(seed * 7919 + os.time())
@@ -98,31 +91,14 @@ function response(status, headers, body)
   if sending == "GET" then
     if status == 404 then version = 0
     elseif status == 200 then version = etag(headers)
-    else
-      failed = failed + 1
-      if failed <= 3 then io.stderr:write("bench: GET " .. path .. " answered " .. status .. "\n") end
-    end
-  elseif status == 200 or status == 201 then
-    ok = ok + 1
-    version = etag(headers)
+    else closed_loop.count(false, status, "GET " .. path) end
   else
-    failed = failed + 1
-    if failed <= 3 then io.stderr:write("bench: " .. status .. " " .. body:sub(1, 300) .. "\n") end
-    version = nil
+    local stored = status == 200 or status == 201
+    closed_loop.count(stored, status, "PUT " .. path, body)
+    version = stored and etag(headers) or nil
   end
 end
 
 function done(summary, latency, requests)
-  local good, bad = 0, 0
-  for _, thread in ipairs(threads) do
-    good = good + thread:get("ok")
-    bad = bad + thread:get("failed")
-  end
-  local e = summary.errors
-  bad = bad + e.connect + e.read + e.write + e.timeout
-  local seconds = summary.duration / 1e6
-  io.write(string.format(
-    '{"concurrency":%d,"ok":%d,"failed":%d,"perSecond":%.1f,"p50Ms":%.2f,"p99Ms":%.2f,"maxMs":%.2f,"errors":%d,"driver":"wrk"}\n',
-    #threads, good, bad, good / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, bad))
+  closed_loop.report("", summary, latency)
 end

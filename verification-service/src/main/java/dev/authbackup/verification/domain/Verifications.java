@@ -11,6 +11,8 @@ import dev.authbackup.verification.domain.VerificationProblems.Limit;
 import dev.authbackup.verification.messaging.VerificationEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -45,10 +47,12 @@ public class Verifications {
     private final VerificationMetrics metrics;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Pool pool;
 
     public Verifications(VerificationConfig config, ChallengeStore challenges, CodeCrypto crypto, Outbox outbox,
-            Audit audit, VerificationMetrics metrics, ObjectMapper json, Clock clock) {
+            Audit audit, VerificationMetrics metrics, ObjectMapper json, Clock clock, Pool pool) {
         this.config = config;
+        this.pool = pool;
         this.challenges = challenges;
         this.crypto = crypto;
         this.outbox = outbox;
@@ -264,27 +268,44 @@ public class Verifications {
     public Uni<Verification> submitCode(AccountId account, UUID id, String code) {
         String key = ChallengeStore.codeKey(STEP_UP, id);
         String typed = crypto.hash(STEP_UP, id.toString(), code == null ? "" : code.trim());
-        return openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
-                .flatMap(v -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
-                                config.limits().failureWindow(), key, typed, config.maxWrongCodes())
-                        .flatMap(check -> switch (check.outcome()) {
-                            case MATCHED -> verified(account, v, null);
-                            case GONE -> Uni.createFrom().failure(VerificationProblems.expired(
-                                    "The code expired or was already used; send the proof again for a new one."));
-                            case WRONG -> wrongCode(v, check.wrongGuesses());
-                        }))
+        return codeCheckable(account, id)
+                // When not, openFor answers why (404, 409, 410), as for every other step.
+                .flatMap(checkable -> checkable ? Uni.createFrom().voidItem()
+                        : openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT).replaceWithVoid())
+                .flatMap(checkable -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
+                        config.limits().failureWindow(), key, typed, config.maxWrongCodes()))
+                .flatMap(check -> switch (check.outcome()) {
+                    case MATCHED -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
+                            .flatMap(v -> verified(account, v, null));
+                    case GONE -> Uni.createFrom().failure(VerificationProblems.expired(
+                            "The code expired or was already used; send the proof again for a new one."));
+                    case WRONG -> wrongCode(account, id, check.wrongGuesses());
+                })
                 .onFailure(ProblemException.class).call(e -> refused(account, Audit.CODE, e, id, Verification.PASSWORD_AND_PROOF));
     }
 
-    private Uni<Verification> wrongCode(Verification v, int wrong) {
+    /**
+     * Whether a code may be checked now: the account's own password_and_proof verification, code sent, not
+     * expired. One query through the SQL client, without an ORM session: a wrong code (the path a brute-force
+     * attempt takes) reads no entity.
+     */
+    private Uni<Boolean> codeCheckable(AccountId account, UUID id) {
+        return pool.preparedQuery("""
+                        SELECT 1 FROM verification
+                         WHERE id = $1 AND account_id = $2 AND method = $3 AND status = $4 AND expires_at > $5""")
+                .execute(Tuple.of(id, account.value(), Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT, now()))
+                .map(rows -> rows.size() == 1);
+    }
+
+    private Uni<Verification> wrongCode(AccountId account, UUID id, int wrong) {
         int remaining = Math.max(0, config.maxWrongCodes() - wrong);
         if (remaining > 0) {
             return Uni.createFrom().failure(VerificationProblems.invalidCode(remaining));
         }
-        return end(v, Verification.FAILED, "burned").invoke(ended -> {
+        return Panache.withSession(() -> owned(account, id)).flatMap(v -> end(v, Verification.FAILED, "burned").invoke(ended -> {
             metrics.failed("burned");
             LOG.infof("Verification %s burned after %d wrong codes for %s", v.id, wrong, AccountId.logId(v.accountId));
-        }).replaceWith(Uni.createFrom().failure(VerificationProblems.invalidCode(0)));
+        })).replaceWith(Uni.createFrom().failure(VerificationProblems.invalidCode(0)));
     }
 
     // ---------------------------------------------------------------- activation_code

@@ -121,6 +121,10 @@ class LimitsTest {
         }
         pool.shutdown();
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        // Refusals at the same moment share the audit's batches (group commit): still exactly one row each.
+        assertEquals(attempts, TestDatabase.count("""
+                SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid AND action = 'verification.proof'""",
+                id));
         // Only meaningful if all of them fell into one window; on a machine too slow for that, say so.
         org.junit.jupiter.api.Assumptions.assumeTrue(elapsedMillis < (WINDOW - 1) * 1000L,
                 "attempts took " + elapsedMillis + " ms, longer than one window");
