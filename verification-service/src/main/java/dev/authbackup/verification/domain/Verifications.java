@@ -52,7 +52,6 @@ public class Verifications {
     public Verifications(VerificationConfig config, ChallengeStore challenges, CodeCrypto crypto, Outbox outbox,
             Audit audit, VerificationMetrics metrics, ObjectMapper json, Clock clock, Pool pool) {
         this.config = config;
-        this.pool = pool;
         this.challenges = challenges;
         this.crypto = crypto;
         this.outbox = outbox;
@@ -60,6 +59,7 @@ public class Verifications {
         this.metrics = metrics;
         this.json = json;
         this.clock = clock;
+        this.pool = pool;
     }
 
     /** A started verification and the proofs the user may choose from (password_and_proof only). */
@@ -272,7 +272,7 @@ public class Verifications {
                 // When not, openFor answers why (404, 409, 410), as for every other step.
                 .flatMap(checkable -> checkable ? Uni.createFrom().voidItem()
                         : openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT).replaceWithVoid())
-                .flatMap(checkable -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
+                .flatMap(ready -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
                         config.limits().failureWindow(), key, typed, config.maxWrongCodes()))
                 .flatMap(check -> switch (check.outcome()) {
                     case MATCHED -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
