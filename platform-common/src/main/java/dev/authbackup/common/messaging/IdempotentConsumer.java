@@ -8,12 +8,25 @@ import dev.authbackup.common.security.AccountId;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -26,6 +39,9 @@ import org.jboss.logging.Logger;
  * <p>Transient failures are retried a bounded number of times; a poison message, or one that still
  * fails after the retries, is nacked, which the channel's dead-letter strategy sends to the DLQ topic:
  * the partition keeps flowing.
+ *
+ * <p>A busy projection reads whole polled batches ({@link #consumeBatch}): consecutive events it can write with the
+ * SQL client share one transaction and one inbox insert, instead of a transaction (and a commit) each.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -33,12 +49,136 @@ public class IdempotentConsumer {
     private static final Logger LOG = Logger.getLogger(IdempotentConsumer.class);
     static final int RETRIES = 3;
 
+    private static final String INBOX_BATCH = """
+            INSERT INTO processed_event (consumer, event_id, event_type, processed_at)
+            SELECT $1, id, type, now() FROM unnest($2::text[], $3::text[]) AS event(id, type)
+            ON CONFLICT DO NOTHING RETURNING event_id""";
+
     private final ObjectMapper json;
     private final MeterRegistry registry;
+    private final Pool pool;
 
-    public IdempotentConsumer(ObjectMapper json, MeterRegistry registry) {
+    public IdempotentConsumer(ObjectMapper json, MeterRegistry registry, Pool pool) {
         this.json = json;
         this.registry = registry;
+        this.pool = pool;
+    }
+
+    /** An event's effect as SQL-client statements on the transaction it shares with other events. */
+    @FunctionalInterface
+    public interface Write {
+        Uni<Void> apply(SqlConnection transaction);
+    }
+
+    private record Pending(KafkaRecord<String, String> record, IncomingEvent event, Write write) {
+    }
+
+    /**
+     * Consumes a polled batch in record order, each event at most once, as {@link #consume} does one by one.
+     * An event that {@code writes} turns into a {@link Write} joins the consecutive others in one transaction
+     * (with one inbox insert for all of them); {@code writes} answers null for an event that must run
+     * {@code alone} (through {@link #consume}), and throws {@link PoisonEventException} for one to dead-letter.
+     * A shared transaction that still fails after the retries is tried again event by event, so that only an
+     * event that fails on its own is dead-lettered.
+     */
+    public Uni<Void> consumeBatch(String consumer, KafkaRecordBatch<String, String> batch,
+            Function<IncomingEvent, Write> writes, Function<IncomingEvent, Uni<Void>> alone) {
+        Context context = Vertx.currentContext();
+        Uni<Void> done = Uni.createFrom().voidItem();
+        List<Pending> run = new ArrayList<>();
+        for (KafkaRecord<String, String> record : batch.getRecords()) {
+            IncomingEvent event = null;
+            Write write;
+            try {
+                event = read(record);
+                write = writes.apply(event);
+            } catch (PoisonEventException e) {
+                IncomingEvent poison = event;
+                List<Pending> before = run;
+                done = then(then(done, () -> together(consumer, before), context),
+                        () -> deadLetter(consumer, poison, record, e), context);
+                run = new ArrayList<>();
+                continue;
+            }
+            if (write == null) {
+                List<Pending> before = run;
+                done = then(then(done, () -> together(consumer, before), context),
+                        () -> consume(consumer, record, alone), context);
+                run = new ArrayList<>();
+            } else {
+                run.add(new Pending(record, event, write));
+            }
+        }
+        List<Pending> last = run;
+        return then(done, () -> together(consumer, last), context);
+    }
+
+    /** {@code before}, then {@code next} (built only then), back on the batch's own Vert.x context. */
+    private static Uni<Void> then(Uni<Void> before, Supplier<Uni<Void>> next, Context context) {
+        Uni<Void> onContext = context == null ? before : before.emitOn(task -> {
+            if (Vertx.currentContext() == context) {
+                task.run();
+            } else {
+                context.runOnContext(ignored -> task.run());
+            }
+        });
+        return onContext.flatMap(ignored -> next.get());
+    }
+
+    /** Applies a run of events in one transaction (retried); if it still fails, each event alone. */
+    private Uni<Void> together(String consumer, List<Pending> run) {
+        if (run.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return applyInOneTransaction(consumer, run)
+                .onFailure().recoverWithUni(failure -> {
+                    if (run.size() == 1) {
+                        Pending only = run.get(0);
+                        return deadLetter(consumer, only.event(), only.record(), failure);
+                    }
+                    LOG.warnf("A batch of %d events in %s failed (%s); applying them one by one", run.size(), consumer,
+                            failure.getMessage());
+                    Uni<Void> oneByOne = Uni.createFrom().voidItem();
+                    for (Pending pending : run) {
+                        oneByOne = oneByOne.flatMap(ignored -> together(consumer, List.of(pending)));
+                    }
+                    return oneByOne;
+                });
+    }
+
+    private Uni<Void> applyInOneTransaction(String consumer, List<Pending> run) {
+        String[] ids = run.stream().map(p -> p.event().id()).toArray(String[]::new);
+        String[] types = run.stream().map(p -> p.event().type()).toArray(String[]::new);
+        return pool.withTransaction(transaction -> transaction.preparedQuery(INBOX_BATCH)
+                        .execute(Tuple.of(consumer, ids, types))
+                        .flatMap(rows -> {
+                            Set<String> fresh = new HashSet<>();
+                            for (Row row : rows) {
+                                fresh.add(row.getString(0));
+                            }
+                            boolean[] applied = new boolean[run.size()];
+                            Uni<Void> writes = Uni.createFrom().voidItem();
+                            for (int i = 0; i < run.size(); i++) {
+                                Pending pending = run.get(i);
+                                // The first copy of an id is applied; a redelivered copy in the same batch is not.
+                                if (fresh.remove(pending.event().id())) {
+                                    applied[i] = true;
+                                    writes = writes.flatMap(ignored -> pending.write().apply(transaction));
+                                }
+                            }
+                            return writes.replaceWith(applied);
+                        }))
+                .onFailure(failure -> !(failure instanceof PoisonEventException))
+                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(RETRIES)
+                .flatMap(applied -> {
+                    Uni<Void> acks = Uni.createFrom().voidItem();
+                    for (int i = 0; i < run.size(); i++) {
+                        Pending pending = run.get(i);
+                        outcome(consumer, pending.event(), applied[i] ? "applied" : "duplicate");
+                        acks = acks.flatMap(ignored -> Uni.createFrom().completionStage(pending.record().ack()));
+                    }
+                    return acks;
+                });
     }
 
     /**

@@ -6,14 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.recovery.messaging.BackupEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
 import java.util.List;
 
 /**
  * Keeps recovery-service's projection of each account's backups. Order-safe: an event whose revision
- * is not newer than the one projected (a late or replayed event) changes nothing. Each method must run
- * inside the consumer's transaction.
+ * is not newer than the one projected (a late or replayed event) changes nothing. Each write runs inside the
+ * consumer's transaction.
  */
 @ApplicationScoped
 public class BackupProjection {
@@ -63,54 +65,45 @@ public class BackupProjection {
         }
     }
 
-    /** Applies a stored version or an undeleted backup: the backup as it now is. */
-    public Uni<Void> stored(BackupEvents.Stored event) {
+    /**
+     * Applies a stored version or an undeleted backup: the backup as it now is. The writes run on the SQL client,
+     * in the transaction the consumer shares among the events of one polled batch.
+     */
+    public Uni<Void> stored(SqlConnection transaction, BackupEvents.Stored event) {
         String entries;
         try {
             entries = json.writeValueAsString(event.entries());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-        return Panache.getSession().flatMap(session -> session.createNativeQuery("""
+        return transaction.preparedQuery("""
                 INSERT INTO backup_projection
                        (account_id, platform, version, revision, status, device_id, entries, updated_at, deleted)
-                VALUES (:account, :platform, :version, :revision, :status, :device, :entries, :updated, FALSE)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE)
                 ON CONFLICT (account_id, platform) DO UPDATE
                    SET version = EXCLUDED.version, revision = EXCLUDED.revision, status = EXCLUDED.status,
                        device_id = EXCLUDED.device_id, entries = EXCLUDED.entries, updated_at = EXCLUDED.updated_at,
                        deleted = FALSE
                  WHERE backup_projection.revision < EXCLUDED.revision""")
-                .setParameter("account", event.accountId())
-                .setParameter("platform", event.platform())
-                .setParameter("version", event.version())
-                .setParameter("revision", event.revision())
-                .setParameter("status", event.status())
-                .setParameter("device", event.deviceId())
-                .setParameter("entries", entries)
-                .setParameter("updated", event.updatedAt().atOffset(ZoneOffset.UTC))
-                .executeUpdate()).replaceWithVoid();
+                .execute(Tuple.from(new Object[] {event.accountId(), event.platform(), event.version(),
+                        event.revision(), event.status(), event.deviceId(), entries,
+                        event.updatedAt().atOffset(ZoneOffset.UTC)}))
+                .replaceWithVoid();
     }
 
-    public Uni<Void> deleted(BackupEvents.Deleted event) {
-        return change("deleted = TRUE", event.accountId(), event.platform(), event.revision(), null);
+    public Uni<Void> deleted(SqlConnection transaction, BackupEvents.Deleted event) {
+        return transaction.preparedQuery("""
+                UPDATE backup_projection SET deleted = TRUE, revision = $3
+                 WHERE account_id = $1 AND platform = $2 AND revision < $3""")
+                .execute(Tuple.of(event.accountId(), event.platform(), event.revision()))
+                .replaceWithVoid();
     }
 
-    public Uni<Void> statusChanged(BackupEvents.StatusChanged event) {
-        return change("status = :status", event.accountId(), event.platform(), event.revision(), event.status());
-    }
-
-    private Uni<Void> change(String assignment, String account, String platform, long revision, String status) {
-        return Panache.getSession().flatMap(session -> {
-            var query = session.createNativeQuery("UPDATE backup_projection SET " + assignment + """
-                    , revision = :revision
-                     WHERE account_id = :account AND platform = :platform AND revision < :revision""")
-                    .setParameter("account", account)
-                    .setParameter("platform", platform)
-                    .setParameter("revision", revision);
-            if (status != null) {
-                query.setParameter("status", status);
-            }
-            return query.executeUpdate();
-        }).replaceWithVoid();
+    public Uni<Void> statusChanged(SqlConnection transaction, BackupEvents.StatusChanged event) {
+        return transaction.preparedQuery("""
+                UPDATE backup_projection SET status = $4, revision = $3
+                 WHERE account_id = $1 AND platform = $2 AND revision < $3""")
+                .execute(Tuple.of(event.accountId(), event.platform(), event.revision(), event.status()))
+                .replaceWithVoid();
     }
 }

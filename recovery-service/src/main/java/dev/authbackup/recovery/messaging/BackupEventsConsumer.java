@@ -7,9 +7,9 @@ import dev.authbackup.common.messaging.PoisonEventException;
 import dev.authbackup.recovery.domain.BackupProjection;
 import dev.authbackup.recovery.domain.RecoverySaga;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Feeds backup-service's events into the backup projection and the saga, once per event id. */
 @ApplicationScoped
@@ -30,9 +30,18 @@ public class BackupEventsConsumer {
         this.json = json;
     }
 
+    /**
+     * A polled batch in order: the projection's events share one transaction; a release (the saga's) runs alone.
+     * Types this service does not use are recorded as seen and skipped.
+     */
     @Incoming(BackupEvents.CHANNEL)
-    public Uni<Void> onBackupEvent(Message<String> message) {
-        return consumer.consume(CONSUMER, message, event -> switch (event.type()) {
+    public Uni<Void> onBackupEvents(KafkaRecordBatch<String, String> batch) {
+        return consumer.consumeBatch(CONSUMER, batch, this::projectionWrite, this::released);
+    }
+
+    /** The projection's write for this event, null for a release; a malformed event is poison. */
+    private IdempotentConsumer.Write projectionWrite(IncomingEvent event) {
+        return switch (event.type()) {
             case BackupEvents.STORED, BackupEvents.RESTORED -> {
                 BackupEvents.Stored stored = event.dataAs(json, BackupEvents.Stored.class);
                 if (stored.version() == null || stored.status() == null || stored.updatedAt() == null
@@ -40,12 +49,12 @@ public class BackupEventsConsumer {
                     throw poison(event, "version, status, time or entries");
                 }
                 require(event, stored.accountId(), stored.platform(), stored.revision());
-                yield projection.stored(stored);
+                yield transaction -> projection.stored(transaction, stored);
             }
             case BackupEvents.DELETED -> {
                 BackupEvents.Deleted deleted = event.dataAs(json, BackupEvents.Deleted.class);
                 require(event, deleted.accountId(), deleted.platform(), deleted.revision());
-                yield projection.deleted(deleted);
+                yield transaction -> projection.deleted(transaction, deleted);
             }
             case BackupEvents.STATUS_CHANGED -> {
                 BackupEvents.StatusChanged changed = event.dataAs(json, BackupEvents.StatusChanged.class);
@@ -53,18 +62,19 @@ public class BackupEventsConsumer {
                 if (changed.status() == null) {
                     throw poison(event, "status");
                 }
-                yield projection.statusChanged(changed);
+                yield transaction -> projection.statusChanged(transaction, changed);
             }
-            case SagaEvents.RELEASED -> {
-                SagaEvents.Released released = event.dataAs(json, SagaEvents.Released.class);
-                if (released.accountId() == null || released.recoveryId() == null || released.deviceId() == null) {
-                    throw poison(event, "account, recovery or device");
-                }
-                yield saga.released(released);
-            }
-            // Types this service does not use are recorded as seen and skipped.
-            default -> Uni.createFrom().voidItem();
-        });
+            case SagaEvents.RELEASED -> null;
+            default -> transaction -> Uni.createFrom().voidItem();
+        };
+    }
+
+    private Uni<Void> released(IncomingEvent event) {
+        SagaEvents.Released released = event.dataAs(json, SagaEvents.Released.class);
+        if (released.accountId() == null || released.recoveryId() == null || released.deviceId() == null) {
+            throw poison(event, "account, recovery or device");
+        }
+        return saga.released(released);
     }
 
     private static void require(IncomingEvent event, String account, String platform, Long revision) {
