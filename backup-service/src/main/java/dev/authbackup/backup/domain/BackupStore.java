@@ -12,8 +12,12 @@ import dev.authbackup.common.problem.Problems;
 import dev.authbackup.common.security.AccountId;
 import dev.authbackup.common.security.FreshSignIn;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,9 +48,11 @@ public class BackupStore {
     private final ObjectMapper json;
     private final Clock clock;
     private final BackupMetrics metrics;
+    private final Pool pool;
 
     public BackupStore(BackupConfig config, KeyEncryptionKeys keys, Outbox outbox, ObjectMapper json, Clock clock,
-            BackupMetrics metrics) {
+            BackupMetrics metrics, Pool pool) {
+        this.pool = pool;
         this.config = config;
         this.keys = keys;
         this.outbox = outbox;
@@ -91,46 +97,70 @@ public class BackupStore {
      * Stores a new version if the precondition holds. A retry of an upload that already succeeded (same
      * {@code Idempotency-Key}, or same precondition and same content) answers as the first time did.
      *
+     * <p>The busiest path of the service, so it runs on the SQL client without an ORM session: one transaction locks
+     * the head, decides, then writes the head, the version and the event (those three pipelined).
+     *
      * @param authTime epoch seconds of the sign-in behind the token, or null when the token does not say
      */
-    @WithTransaction
     public Uni<Stored> store(AccountId account, Platform platform, Precondition precondition, String idempotencyKey,
             StoreBackupRequest request, Long authTime) {
         Content content = validate(request);
-        return Backup.lockFor(account.value(), platform).flatMap(head -> {
-            Uni<BackupVersion> earlier = head == null || idempotencyKey == null ? Uni.createFrom().nullItem()
-                    : BackupVersion.findByIdempotencyKey(head.id, idempotencyKey);
+        Upload upload = new Upload(account, platform, precondition, idempotencyKey, request, content, authTime);
+        return pool.withTransaction(transaction -> store(transaction, upload)
+                .onFailure(CreatedMeanwhile.class)
+                // Another first upload created the backup since this one looked: decide again against it.
+                .recoverWithUni(() -> store(transaction, upload)));
+    }
+
+    /** One upload as the resource received it, validated. */
+    private record Upload(AccountId account, Platform platform, Precondition precondition, String idempotencyKey,
+            StoreBackupRequest request, Content content, Long authTime) {
+    }
+
+    /** A first upload found the backup created by a concurrent one when it inserted the head. */
+    private static final class CreatedMeanwhile extends RuntimeException {
+        CreatedMeanwhile() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Uni<Stored> store(SqlConnection transaction, Upload upload) {
+        Precondition precondition = upload.precondition();
+        Content content = upload.content();
+        return lockHead(transaction, upload.account().value(), upload.platform()).flatMap(head -> {
+            Uni<BackupVersion> earlier = head == null || upload.idempotencyKey() == null ? Uni.createFrom().nullItem()
+                    : versionWhere(transaction, "idempotency_key = $2", head.id, upload.idempotencyKey());
             return earlier.flatMap(replayed -> {
                 if (replayed != null) {
                     if (!replayed.contentHash.equals(content.hash())) {
                         throw BackupProblems.idempotencyKeyReused();
                     }
-                    metrics.stored(platform, "replayed", content.ciphertext().length);
+                    metrics.stored(upload.platform(), "replayed", content.ciphertext().length);
                     return Uni.createFrom().item(new Stored(precondition.create(), metadata(head, replayed)));
                 }
                 boolean live = head != null && head.deletedAt == null;
                 if (live && head.status == BackupStatus.sign_in_required
-                        && !FreshSignIn.isFresh(authTime, clock.instant())) {
+                        && !FreshSignIn.isFresh(upload.authTime(), clock.instant())) {
                     throw Problems.freshSignInRequired();
                 }
                 int current = live ? head.currentVersion : 0;
                 boolean matches = precondition.create() ? current == 0 : precondition.expectedVersion() == current;
                 if (!matches) {
-                    return replayOrStale(head, current, precondition, content);
+                    return replayOrStale(transaction, head, current, precondition, content);
                 }
-                return append(account, platform, head, idempotencyKey, request, content, authTime)
-                        .map(metadata -> new Stored(current == 0, metadata));
+                return append(transaction, upload, head).map(metadata -> new Stored(current == 0, metadata));
             });
         });
     }
 
     /** A retried upload that already succeeded answers as it did the first time; anything else is stale. */
-    private Uni<Stored> replayOrStale(Backup head, int current, Precondition precondition, Content content) {
+    private Uni<Stored> replayOrStale(SqlConnection transaction, Backup head, int current, Precondition precondition,
+            Content content) {
         int retriedVersion = precondition.create() ? 1 : precondition.expectedVersion() + 1;
         if (head == null || head.deletedAt != null || retriedVersion != current) {
             return Uni.createFrom().failure(BackupProblems.staleVersion(current));
         }
-        return BackupVersion.find(head.id, current).map(version -> {
+        return versionWhere(transaction, "version = $2 AND wrapped_key IS NOT NULL", head.id, current).map(version -> {
             if (version == null || !version.contentHash.equals(content.hash())) {
                 throw BackupProblems.staleVersion(current);
             }
@@ -139,26 +169,28 @@ public class BackupStore {
         });
     }
 
-    private Uni<BackupMetadata> append(AccountId account, Platform platform, Backup existing, String idempotencyKey,
-            StoreBackupRequest request, Content content, Long authTime) {
+    private Uni<BackupMetadata> append(SqlConnection transaction, Upload upload, Backup existing) {
         OffsetDateTime now = now(clock);
         Backup head = existing != null ? existing : new Backup();
         if (existing == null) {
             head.id = UUID.randomUUID();
-            head.accountId = account.value();
-            head.platform = platform;
+            head.accountId = upload.account().value();
+            head.platform = upload.platform();
             head.signedInAt = now;
         }
+        boolean created = existing == null || existing.deletedAt != null;
         // A successful upload is current again: either it was, or this token's sign-in is fresh.
         head.status = BackupStatus.current;
         head.deletedAt = null;
-        if (authTime != null) {
-            OffsetDateTime signedIn = Instant.ofEpochSecond(authTime).atOffset(ZoneOffset.UTC);
+        if (upload.authTime() != null) {
+            OffsetDateTime signedIn = Instant.ofEpochSecond(upload.authTime()).atOffset(ZoneOffset.UTC);
             if (existing == null || signedIn.isAfter(head.signedInAt)) {
                 head.signedInAt = signedIn;
             }
         }
 
+        StoreBackupRequest request = upload.request();
+        Content content = upload.content();
         BackupVersion row = new BackupVersion();
         row.deviceId = request.deviceId();
         row.deviceName = request.deviceName();
@@ -167,18 +199,125 @@ public class BackupStore {
         row.settings = content.settings();
         row.entryCount = content.entries().size();
         row.contentHash = content.hash();
-        row.idempotencyKey = idempotencyKey;
-        return commitVersion(head, existing == null, row, content.dataKey(), now)
-                .invoke(() -> metrics.stored(platform, existing == null || existing.deletedAt != null ? "created"
-                        : "updated", content.ciphertext().length));
+        row.idempotencyKey = upload.idempotencyKey();
+        BackupEvents.Stored event = advance(head, existing == null, row, content.dataKey(), content.entries(), now);
+
+        Uni<UUID> written;
+        if (existing == null) {
+            written = transaction.preparedQuery("""
+                            INSERT INTO backup (id, account_id, platform, current_version, status, updated_at, revision,
+                                                signed_in_at)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, platform) DO NOTHING""")
+                    .execute(Tuple.from(new Object[] {head.id, head.accountId, head.platform.name(), head.currentVersion,
+                            head.status.name(), head.updatedAt, head.revision, head.signedInAt}))
+                    .flatMap(inserted -> {
+                        if (inserted.rowCount() == 0) {
+                            throw new CreatedMeanwhile();
+                        }
+                        return insertVersion(transaction, row).flatMap(done -> publish(transaction, head, event));
+                    });
+        } else {
+            // Pipelined: the connection sends all three before the first answer comes back.
+            written = Uni.combine().all().unis(
+                    transaction.preparedQuery("""
+                                    UPDATE backup SET current_version = $2, status = $3, updated_at = $4, deleted_at = NULL,
+                                                      revision = $5, signed_in_at = $6
+                                     WHERE id = $1""")
+                            .execute(Tuple.from(new Object[] {head.id, head.currentVersion, head.status.name(),
+                                    head.updatedAt, head.revision, head.signedInAt})),
+                    insertVersion(transaction, row),
+                    publish(transaction, head, event))
+                    .with((updated, inserted, eventId) -> eventId);
+        }
+        return written.map(eventId -> committed(head, row, event.entries(), eventId))
+                .invoke(() -> metrics.stored(upload.platform(), created ? "created" : "updated",
+                        content.ciphertext().length));
+    }
+
+    private static Uni<Void> insertVersion(SqlConnection transaction, BackupVersion row) {
+        return transaction.preparedQuery("""
+                        INSERT INTO backup_version (id, backup_id, version, device_id, device_name, ciphertext, wrapped_key,
+                                                    kek_id, manifest, settings, entry_count, content_hash, created_at,
+                                                    idempotency_key, restored_from)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
+                .execute(Tuple.from(new Object[] {row.id, row.backupId, row.version, row.deviceId, row.deviceName,
+                        Buffer.buffer(row.ciphertext), Buffer.buffer(row.wrappedKey), row.kekId, row.manifest,
+                        row.settings == null ? null : Buffer.buffer(row.settings), row.entryCount, row.contentHash,
+                        row.createdAt, row.idempotencyKey, row.restoredFrom}))
+                .replaceWithVoid();
+    }
+
+    private Uni<UUID> publish(SqlConnection transaction, Backup head, BackupEvents.Stored event) {
+        return outbox.publish(transaction, BackupEvents.TOPIC, head.accountId, BackupEvents.STORED,
+                head.platform.name(), event);
+    }
+
+    /** The account's backup head on this platform (live or deleted), locked for the transaction; null if none. */
+    private static Uni<Backup> lockHead(SqlConnection transaction, String accountId, Platform platform) {
+        return transaction.preparedQuery("""
+                        SELECT id, current_version, status, updated_at, deleted_at, revision, signed_in_at
+                          FROM backup WHERE account_id = $1 AND platform = $2 FOR UPDATE""")
+                .execute(Tuple.of(accountId, platform.name()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    Backup head = new Backup();
+                    head.id = row.getUUID("id");
+                    head.accountId = accountId;
+                    head.platform = platform;
+                    head.currentVersion = row.getInteger("current_version");
+                    head.status = BackupStatus.valueOf(row.getString("status"));
+                    head.updatedAt = row.getOffsetDateTime("updated_at");
+                    head.deletedAt = row.getOffsetDateTime("deleted_at");
+                    head.revision = row.getLong("revision");
+                    head.signedInAt = row.getOffsetDateTime("signed_in_at");
+                    return head;
+                });
+    }
+
+    /** The metadata columns of one version of the backup ({@code $1}) that {@code condition} picks, or null. */
+    private static Uni<BackupVersion> versionWhere(SqlConnection transaction, String condition, UUID backupId,
+            Object value) {
+        return transaction.preparedQuery("""
+                        SELECT version, device_id, device_name, manifest, entry_count, content_hash
+                          FROM backup_version WHERE backup_id = $1 AND """ + " " + condition)
+                .execute(Tuple.of(backupId, value))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    BackupVersion version = new BackupVersion();
+                    version.backupId = backupId;
+                    version.version = row.getInteger("version");
+                    version.deviceId = row.getString("device_id");
+                    version.deviceName = row.getString("device_name");
+                    version.manifest = row.getString("manifest");
+                    version.entryCount = row.getInteger("entry_count");
+                    version.contentHash = row.getString("content_hash");
+                    return version;
+                });
     }
 
     /**
      * Makes {@code row} the head's next version: wraps the data key for it, advances the head and writes
-     * {@code backup.stored.v1}, all in the caller's transaction. Versions only grow, also across a delete.
+     * {@code backup.stored.v1}, all in the caller's (ORM) transaction. Versions only grow, also across a delete.
      */
     Uni<BackupMetadata> commitVersion(Backup head, boolean isNew, BackupVersion row, byte[] dataKey,
             OffsetDateTime now) {
+        BackupEvents.Stored event = advance(head, isNew, row, dataKey, entries(row), now);
+        return (isNew ? head.<Backup>persist() : Uni.createFrom().item(head))
+                .flatMap(h -> row.persist())
+                .flatMap(r -> outbox.publish(BackupEvents.TOPIC, head.accountId, BackupEvents.STORED,
+                        head.platform.name(), event))
+                .map(eventId -> committed(head, row, event.entries(), eventId));
+    }
+
+    /** Numbers {@code row} as the head's next version, wraps its data key, and answers the event announcing it. */
+    private BackupEvents.Stored advance(Backup head, boolean isNew, BackupVersion row, byte[] dataKey,
+            List<BackupEvents.Entry> entries, OffsetDateTime now) {
         int version = isNew ? 1 : head.currentVersion + 1;
         head.currentVersion = version;
         head.updatedAt = now;
@@ -192,20 +331,15 @@ public class BackupStore {
         row.wrappedKey = wrapped.bytes();
         row.kekId = wrapped.kekId();
         row.createdAt = now;
+        return new BackupEvents.Stored(head.accountId, head.platform.name(), version, head.revision,
+                head.status.name(), now.toInstant(), row.deviceId, entries, row.restoredFrom);
+    }
 
-        List<BackupEvents.Entry> entries = entries(row);
-        BackupEvents.Stored event = new BackupEvents.Stored(head.accountId, head.platform.name(), version,
-                head.revision, head.status.name(), now.toInstant(), row.deviceId, entries, row.restoredFrom);
-        return (isNew ? head.<Backup>persist() : Uni.createFrom().item(head))
-                .flatMap(h -> row.persist())
-                .flatMap(r -> outbox.publish(BackupEvents.TOPIC, head.accountId, BackupEvents.STORED,
-                        head.platform.name(), event))
-                .map(eventId -> {
-                    LOG.infof("Backup stored: %s platform=%s version=%d entries=%d%s event=%s",
-                            AccountId.logId(head.accountId), head.platform, version, row.entryCount,
-                            row.restoredFrom == null ? "" : " restoredFrom=" + row.restoredFrom, eventId);
-                    return metadata(head, row, entries);
-                });
+    private BackupMetadata committed(Backup head, BackupVersion row, List<BackupEvents.Entry> entries, UUID eventId) {
+        LOG.infof("Backup stored: %s platform=%s version=%d entries=%d%s event=%s", AccountId.logId(head.accountId),
+                head.platform, row.version, row.entryCount,
+                row.restoredFrom == null ? "" : " restoredFrom=" + row.restoredFrom, eventId);
+        return metadata(head, row, entries);
     }
 
     /** Now, as stored: UTC with the database's microsecond precision. */

@@ -6,6 +6,7 @@ import static dev.authbackup.backup.rest.BackupRequests.versions;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
@@ -235,28 +236,44 @@ class BackupResourceTest {
         put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(1)).statusCode(201);
         int rounds = 5;
         for (int round = 1; round <= rounds; round++) {
-            String ifMatch = "\"" + round + "\"";
-            var pool = Executors.newFixedThreadPool(2);
-            var start = new CountDownLatch(1);
-            List<Future<Integer>> answers = new ArrayList<>();
-            for (int client = 0; client < 2; client++) {
-                Map<String, Object> body = BackupFixtures.upload(2);
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return given().header("Authorization", alice.bearer()).header("If-Match", ifMatch)
-                            .contentType("application/json").body(body).put("/v1/backups/ios").statusCode();
-                }));
-            }
-            start.countDown();
-            List<Integer> codes = new ArrayList<>();
-            for (var answer : answers) {
-                codes.add(answer.get(30, TimeUnit.SECONDS));
-            }
-            pool.shutdown();
-            Collections.sort(codes);
-            assertEquals(List.of(200, 412), codes, "round " + round);
+            assertEquals(List.of(200, 412), race(alice, "If-Match", "\"" + round + "\""), "round " + round);
         }
         assertEquals(1 + rounds, versions(alice));
+    }
+
+    @Test
+    void ofTwoConcurrentFirstUploadsExactlyOneCreatesTheBackup() throws Exception {
+        for (int round = 1; round <= 5; round++) {
+            TestIssuer.Token bob = TestIssuer.token();
+            // Neither finds a head to lock: the second insert of the head finds the first one's and decides again.
+            assertEquals(List.of(201, 412), race(bob, "If-None-Match", "*"), "round " + round);
+            assertEquals(1, versions(bob));
+            put(bob, "ios", "If-None-Match", "*", BackupFixtures.upload(2)).statusCode(412)
+                    .body("type", endsWith("/stale-version")).body("currentVersion", equalTo(1));
+        }
+    }
+
+    /** Two uploads of different content with the same precondition at the same moment: their status codes, sorted. */
+    private static List<Integer> race(TestIssuer.Token token, String precondition, String value) throws Exception {
+        var pool = Executors.newFixedThreadPool(2);
+        var start = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int client = 0; client < 2; client++) {
+            Map<String, Object> body = BackupFixtures.upload(2);
+            answers.add(pool.submit(() -> {
+                start.await();
+                return given().header("Authorization", token.bearer()).header(precondition, value)
+                        .contentType("application/json").body(body).put("/v1/backups/ios").statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> codes = new ArrayList<>();
+        for (var answer : answers) {
+            codes.add(answer.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        Collections.sort(codes);
+        return codes;
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -41,19 +43,44 @@ public class Outbox {
                 return Uni.createFrom().failure(new IllegalStateException(
                         "An outbox event must be written inside the transaction of its state change"));
             }
-            OutboxEvent event = new OutboxEvent();
-            event.id = UUID.randomUUID();
-            event.topic = topic;
-            event.messageKey = key;
-            event.type = type;
-            event.subject = subject;
-            event.occurredAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+            OutboxEvent event;
             try {
-                event.payload = json.writeValueAsString(data);
-            } catch (JsonProcessingException e) {
-                return Uni.createFrom().failure(new IllegalArgumentException("Event data is not serialisable", e));
+                event = event(topic, key, type, subject, data);
+            } catch (IllegalArgumentException e) {
+                return Uni.createFrom().failure(e);
             }
             return event.persist().replaceWith(event.id);
         });
+    }
+
+    /**
+     * The same, for a state change written with the SQL client: {@code transaction} must be the connection of
+     * that change's open transaction.
+     */
+    public Uni<UUID> publish(SqlConnection transaction, String topic, String key, String type, String subject,
+            Object data) {
+        OutboxEvent event = event(topic, key, type, subject, data);
+        return transaction.preparedQuery("""
+                INSERT INTO outbox_event (id, topic, message_key, type, subject, occurred_at, payload)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)""")
+                .execute(Tuple.from(new Object[] {event.id, event.topic, event.messageKey, event.type, event.subject,
+                        event.occurredAt, event.payload}))
+                .replaceWith(event.id);
+    }
+
+    private OutboxEvent event(String topic, String key, String type, String subject, Object data) {
+        OutboxEvent event = new OutboxEvent();
+        event.id = UUID.randomUUID();
+        event.topic = topic;
+        event.messageKey = key;
+        event.type = type;
+        event.subject = subject;
+        event.occurredAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        try {
+            event.payload = json.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Event data is not serialisable", e);
+        }
+        return event;
     }
 }
