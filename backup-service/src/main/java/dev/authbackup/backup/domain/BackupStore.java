@@ -52,13 +52,13 @@ public class BackupStore {
 
     public BackupStore(BackupConfig config, KeyEncryptionKeys keys, Outbox outbox, ObjectMapper json, Clock clock,
             BackupMetrics metrics, Pool pool) {
-        this.pool = pool;
         this.config = config;
         this.keys = keys;
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
+        this.pool = pool;
     }
 
     /** The outcome of an upload: whether it created the backup, and the metadata now current. */
@@ -280,6 +280,7 @@ public class BackupStore {
     /** The metadata columns of one version of the backup ({@code $1}) that {@code condition} picks, or null. */
     private static Uni<BackupVersion> versionWhere(SqlConnection transaction, String condition, UUID backupId,
             Object value) {
+        // A text block drops its last line's trailing space, hence the " " before the condition.
         return transaction.preparedQuery("""
                         SELECT version, device_id, device_name, manifest, entry_count, content_hash
                           FROM backup_version WHERE backup_id = $1 AND """ + " " + condition)

@@ -76,10 +76,6 @@ public class BackupVersion extends PanacheEntityBase {
         return find("backupId = ?1 and version = ?2 and wrappedKey is not null", backupId, version).firstResult();
     }
 
-    public static Uni<BackupVersion> findByIdempotencyKey(UUID backupId, String idempotencyKey) {
-        return find("backupId = ?1 and idempotencyKey = ?2", backupId, idempotencyKey).firstResult();
-    }
-
     /** Versions still wrapped under another KEK than the current one, at most {@code limit}. */
     public static Uni<List<BackupVersion>> wrappedUnderOtherThan(String kekId, int limit) {
         return find("kekId is not null and kekId <> ?1", kekId).page(0, limit).list();

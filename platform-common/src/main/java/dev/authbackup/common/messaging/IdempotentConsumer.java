@@ -88,26 +88,23 @@ public class IdempotentConsumer {
         List<Pending> run = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
             IncomingEvent event = null;
-            Write write;
+            Supplier<Uni<Void>> onItsOwn;
             try {
                 event = read(record);
-                write = writes.apply(event);
+                Write write = writes.apply(event);
+                if (write != null) {
+                    run.add(new Pending(record, event, write));
+                    continue;
+                }
+                onItsOwn = () -> consume(consumer, record, alone);
             } catch (PoisonEventException e) {
                 IncomingEvent poison = event;
-                List<Pending> before = run;
-                done = then(then(done, () -> together(consumer, before), context),
-                        () -> deadLetter(consumer, poison, record, e), context);
-                run = new ArrayList<>();
-                continue;
+                onItsOwn = () -> deadLetter(consumer, poison, record, e);
             }
-            if (write == null) {
-                List<Pending> before = run;
-                done = then(then(done, () -> together(consumer, before), context),
-                        () -> consume(consumer, record, alone), context);
-                run = new ArrayList<>();
-            } else {
-                run.add(new Pending(record, event, write));
-            }
+            // The run so far is applied first, then this event on its own: records stay in order.
+            List<Pending> before = run;
+            done = then(then(done, () -> together(consumer, before), context), onItsOwn, context);
+            run = new ArrayList<>();
         }
         List<Pending> last = run;
         return then(done, () -> together(consumer, last), context);
@@ -149,7 +146,7 @@ public class IdempotentConsumer {
     private Uni<Void> applyInOneTransaction(String consumer, List<Pending> run) {
         String[] ids = run.stream().map(p -> p.event().id()).toArray(String[]::new);
         String[] types = run.stream().map(p -> p.event().type()).toArray(String[]::new);
-        return pool.withTransaction(transaction -> transaction.preparedQuery(INBOX_BATCH)
+        return retried(pool.withTransaction(transaction -> transaction.preparedQuery(INBOX_BATCH)
                         .execute(Tuple.of(consumer, ids, types))
                         .flatMap(rows -> {
                             Set<String> fresh = new HashSet<>();
@@ -167,9 +164,7 @@ public class IdempotentConsumer {
                                 }
                             }
                             return writes.replaceWith(applied);
-                        }))
-                .onFailure(failure -> !(failure instanceof PoisonEventException))
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(RETRIES)
+                        })))
                 .flatMap(applied -> {
                     Uni<Void> acks = Uni.createFrom().voidItem();
                     for (int i = 0; i < run.size(); i++) {
@@ -193,7 +188,7 @@ public class IdempotentConsumer {
         } catch (PoisonEventException e) {
             return deadLetter(consumer, null, message, e);
         }
-        return Panache.withTransaction(() -> Panache.getSession()
+        return retried(Panache.withTransaction(() -> Panache.getSession()
                         .flatMap(session -> session.createNativeQuery("""
                                 INSERT INTO processed_event (consumer, event_id, event_type, processed_at)
                                 VALUES (:consumer, :id, :type, now()) ON CONFLICT DO NOTHING""")
@@ -203,11 +198,15 @@ public class IdempotentConsumer {
                                 .executeUpdate())
                         .flatMap(inserted -> inserted == 1
                                 ? effect.apply(event).invoke(() -> outcome(consumer, event, "applied"))
-                                : Uni.createFrom().voidItem().invoke(() -> outcome(consumer, event, "duplicate"))))
-                .onFailure(failure -> !(failure instanceof PoisonEventException))
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(RETRIES)
+                                : Uni.createFrom().voidItem().invoke(() -> outcome(consumer, event, "duplicate")))))
                 .onItem().transformToUni(done -> Uni.createFrom().completionStage(message.ack()))
                 .onFailure().recoverWithUni(failure -> deadLetter(consumer, event, message, failure));
+    }
+
+    /** Transient failures are tried again, a bounded number of times with back-off; a poison event is not. */
+    private static <T> Uni<T> retried(Uni<T> attempt) {
+        return attempt.onFailure(failure -> !(failure instanceof PoisonEventException))
+                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(RETRIES);
     }
 
     private Uni<Void> deadLetter(String consumer, IncomingEvent event, Message<String> message, Throwable failure) {
