@@ -6,11 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -39,6 +43,20 @@ public final class TestKafka {
                 .withGroupId("test-reader-" + UUID.randomUUID())
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(topic, duration);
+    }
+
+    /**
+     * Reads a topic for {@code duration} from where each of its partitions ends now, without a group: only what is
+     * published from now on, however many records earlier runs, a local platform or a benchmark left on the shared
+     * broker. Records published after this returns are not missed, even before the reader has polled once.
+     */
+    public static ConsumerTask<String, String> readFromNow(KafkaCompanion kafka, String topic, Duration duration) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        kafka.topics().describe(topic).get(topic).partitions()
+                .forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        kafka.offsets().list(latest).forEach((partition, end) -> ends.put(partition, end.offset()));
+        return kafka.consumeStrings().fromOffsets(ends, duration);
     }
 
     /** A CloudEvents binary-mode record, as a service's outbox relay writes it. */

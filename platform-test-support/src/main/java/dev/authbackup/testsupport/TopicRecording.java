@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Records a topic from its first offset for a whole test class, and sends records to the broker:
+ * Records what is published to a topic while a test class runs (from the topic's end when it starts), and sends records to the broker:
  * {@code @RegisterExtension static final TopicRecording EVENTS = TopicRecording.of("backup.events");}.
  * Other tests write to the same topics, so read one account's records with {@link #withKey}.
  */
@@ -32,7 +32,7 @@ public final class TopicRecording implements BeforeAllCallback, AfterAllCallback
     @Override
     public void beforeAll(ExtensionContext context) {
         kafka = TestKafka.companion();
-        records = TestKafka.readFromStart(kafka, topic, Duration.ofMinutes(5));
+        records = TestKafka.readFromNow(kafka, topic, Duration.ofMinutes(5));
     }
 
     @Override

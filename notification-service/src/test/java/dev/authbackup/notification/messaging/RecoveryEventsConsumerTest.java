@@ -51,7 +51,7 @@ class RecoveryEventsConsumerTest {
     static void setUp() {
         TestDatabase.truncateAll();
         kafka = TestKafka.companion();
-        deviceEvents = TestKafka.readFromStart(kafka, "device.events", Duration.ofMinutes(3));
+        deviceEvents = TestKafka.readFromNow(kafka, "device.events", Duration.ofMinutes(3));
     }
 
     @AfterAll
