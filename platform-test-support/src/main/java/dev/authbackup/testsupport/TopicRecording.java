@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Records what is published to a topic while a test class runs (from the topic's end when it starts), and sends records to the broker:
+ * Records what is published to a topic while a test class runs (from where the topic ends when the class starts),
+ * and sends records to the broker:
  * {@code @RegisterExtension static final TopicRecording EVENTS = TopicRecording.of("backup.events");}.
  * Other tests write to the same topics, so read one account's records with {@link #withKey}.
  */
