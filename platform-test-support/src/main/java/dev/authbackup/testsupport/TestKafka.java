@@ -52,8 +52,9 @@ public final class TestKafka {
      */
     public static ConsumerTask<String, String> readFromNow(KafkaCompanion kafka, String topic, Duration duration) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        kafka.topics().describe(topic).get(topic).partitions()
-                .forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+        for (var partition : kafka.topics().describe(topic).get(topic).partitions()) {
+            latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest());
+        }
         Map<TopicPartition, Long> ends = new HashMap<>();
         kafka.offsets().list(latest).forEach((partition, end) -> ends.put(partition, end.offset()));
         return kafka.consumeStrings().fromOffsets(ends, duration);
