@@ -1,5 +1,7 @@
 package dev.authbackup.client.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -21,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -38,6 +42,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The chaos stage's hands and eyes: faults through {@code ./platform fault}, and what the stores and
@@ -265,13 +270,17 @@ final class Chaos {
     }
 
     /** Polls {@code value} until it is {@code wanted} or {@code patience} runs out; answers the last value. */
-    static long awaitValue(java.util.function.LongSupplier value, long wanted, Duration patience) {
-        Instant deadline = Instant.now().plus(patience);
-        long now = value.getAsLong();
-        while (now != wanted && Instant.now().isBefore(deadline)) {
-            Workload.pause(500);
-            now = value.getAsLong();
+    static long awaitValue(LongSupplier value, long wanted, Duration patience) {
+        AtomicLong last = new AtomicLong();
+        try {
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).atMost(patience)
+                    .until(() -> {
+                        last.set(value.getAsLong());
+                        return last.get() == wanted;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // The caller reports the value it ended at.
         }
-        return now;
+        return last.get();
     }
 }

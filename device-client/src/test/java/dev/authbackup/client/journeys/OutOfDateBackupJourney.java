@@ -77,7 +77,7 @@ class OutOfDateBackupJourney {
     }
 
     /** A refresh token of a carol sign-in at least 300 s old: handed over by ./platform test, or made here and waited for. */
-    private static String agedSignIn() throws IOException, InterruptedException {
+    private static String agedSignIn() throws IOException {
         String file = System.getProperty("authbackup.aged-sign-in", "");
         JsonNode tokens;
         if (!file.isBlank() && Files.isRegularFile(Path.of(file))) {
@@ -88,11 +88,13 @@ class OutOfDateBackupJourney {
                     .put("refresh_token", signedIn.refreshToken());
         }
         Instant authTime = Instant.ofEpochSecond(claims(tokens.get("access_token").asText()).get("auth_time").asLong());
-        Duration wait = Duration.between(Instant.now(), authTime.plus(FRESH).plusSeconds(2));
+        Instant aged = authTime.plus(FRESH).plusSeconds(2);
+        Duration wait = Duration.between(Instant.now(), aged);
         if (!wait.isNegative()) {
             System.out.printf("out-of-date journey: waiting %d s until carol's sign-in is older than 300 s%n",
                     wait.toSeconds());
-            Thread.sleep(wait.toMillis());
+            await().pollInterval(Duration.ofSeconds(1)).atMost(wait.plusSeconds(5))
+                    .until(() -> Instant.now().isAfter(aged));
         }
         return tokens.get("refresh_token").asText();
     }
