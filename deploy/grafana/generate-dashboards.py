@@ -92,11 +92,20 @@ overview = dashboard(
         panel(15, "Dead-lettered events (in range)", "stat", 12, 26, 12, 8,
               [('sum by (job, consumer) (increase(authbackup_events_dead_lettered_total{job=~"$job"}[$__range]))', "{{job}} {{consumer}}")],
               description="Anything above 0 is a saga step that did not happen: inspect <service>.dlq."),
-        row(20, "Runtime", 34),
-        panel(21, "Instances up", "stat", 0, 35, 6, 6, [('sum by (job) (up{job=~"$job"})', "{{job}}")]),
-        panel(22, "Heap used by instance", "timeseries", 6, 35, 9, 6,
+        panel(16, "Event delay p99 by consumer and type (occurred → applied)", "timeseries", 0, 34, 12, 8,
+              [('histogram_quantile(0.99, sum by (consumer, type, le) (rate(authbackup_events_delay_seconds_bucket{job=~"$job"}[$__rate_interval])))',
+                "{{consumer}} ← {{type}}")], "s",
+              description="From an event's ce_time (the producing service's state change) until the consumer wrote its "
+                          "effect: outbox relay, Kafka and the consumer's transaction, i.e. one hop of a saga. "
+                          "Milliseconds when all is well; seconds while a relay, the broker or a consumer is behind."),
+        panel(17, "Event delay p50 by consumer", "timeseries", 12, 34, 12, 8,
+              [('histogram_quantile(0.5, sum by (consumer, le) (rate(authbackup_events_delay_seconds_bucket{job=~"$job"}[$__rate_interval])))',
+                "{{consumer}}")], "s"),
+        row(20, "Runtime", 42),
+        panel(21, "Instances up", "stat", 0, 43, 6, 6, [('sum by (job) (up{job=~"$job"})', "{{job}}")]),
+        panel(22, "Heap used by instance", "timeseries", 6, 43, 9, 6,
               [('sum by (job, instance) (jvm_memory_used_bytes{job=~"$job", area="heap"})', "{{job}} {{instance}}")], "bytes"),
-        panel(23, "CPU by instance", "timeseries", 15, 35, 9, 6,
+        panel(23, "CPU by instance", "timeseries", 15, 43, 9, 6,
               [('max by (job, instance) (process_cpu_usage{job=~"$job"})', "{{job}} {{instance}}")], "percentunit"),
     ])
 

@@ -2,16 +2,29 @@ package dev.authbackup.testsupport;
 
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +45,53 @@ public final class TestKafka {
     /** A companion on the broker; close it after the test class. */
     public static KafkaCompanion companion() {
         return new KafkaCompanion(bootstrapServers());
+    }
+
+    /**
+     * Moves the test consumer group of the service under test ({@code <authbackup.service-name>-test}, see the shared
+     * config) to the end of every topic it consumes, before the application starts: its consumers then begin with what
+     * the tests publish, not with what a local platform or a benchmark published since the last test run (after
+     * {@code ./platform bench backup}, hundreds of thousands of backup.events, which took the tests' 20 s and more).
+     * The service and topics come from the module's {@code application.properties}; nothing happens without them. A
+     * group with live members (another test run) is left as it is.
+     */
+    static void skipBacklog() {
+        Properties config = new Properties();
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream("application.properties")) {
+            if (in == null) {
+                return;
+            }
+            config.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String service = config.getProperty("authbackup.service-name");
+        Set<String> topics = new HashSet<>();
+        config.stringPropertyNames().stream()
+                .filter(name -> name.startsWith("mp.messaging.incoming.") && name.endsWith(".topic"))
+                .forEach(name -> topics.add(config.getProperty(name)));
+        if (service == null || topics.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(admin.listTopics().names().get(10, TimeUnit.SECONDS).stream()
+                            .filter(topics::contains).toList())
+                    .allTopicNames().get(10, TimeUnit.SECONDS)
+                    .forEach((topic, description) -> description.partitions().forEach(partition ->
+                            latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS)
+                    .forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
+            if (!ends.isEmpty()) {
+                admin.alterConsumerGroupOffsets(service + "-test", ends).all().get(10, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException e) {
+            // Another run's consumers are in the group: they own its offsets.
+            System.err.println("TestKafka: the backlog of " + service + "-test was not skipped: " + e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers(), e);
+        }
     }
 
     /**
@@ -75,6 +135,13 @@ public final class TestKafka {
 
     public static ProducerRecord<String, String> cloudEvent(String topic, String key, String type, String json) {
         return cloudEvent(topic, key, UUID.randomUUID().toString(), type, json);
+    }
+
+    /** The record, its {@code ce_time} set to {@code time} (an event that occurred that long ago). */
+    public static ProducerRecord<String, String> occurredAt(ProducerRecord<String, String> record, Instant time) {
+        record.headers().remove("ce_time");
+        record.headers().add("ce_time", bytes(time.atOffset(ZoneOffset.UTC).toString()));
+        return record;
     }
 
     /** The records with this key (one account's events) that a reader has seen so far, in order. */

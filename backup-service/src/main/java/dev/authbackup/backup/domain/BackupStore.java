@@ -337,9 +337,10 @@ public class BackupStore {
     }
 
     private BackupMetadata committed(Backup head, BackupVersion row, List<BackupEvents.Entry> entries, UUID eventId) {
-        LOG.infof("Backup stored: %s platform=%s version=%d entries=%d%s event=%s", AccountId.logId(head.accountId),
-                head.platform, row.version, row.entryCount,
-                row.restoredFrom == null ? "" : " restoredFrom=" + row.restoredFrom, eventId);
+        // Concatenated rather than infof: on the busiest path, String.format's parsing was 2.8 % of the CPU (JFR).
+        LOG.info("Backup stored: " + AccountId.logId(head.accountId) + " platform=" + head.platform + " version="
+                + row.version + " entries=" + row.entryCount
+                + (row.restoredFrom == null ? "" : " restoredFrom=" + row.restoredFrom) + " event=" + eventId);
         return metadata(head, row, entries);
     }
 

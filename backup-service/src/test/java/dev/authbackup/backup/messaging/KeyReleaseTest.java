@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,10 +17,12 @@ import dev.authbackup.backup.config.BackupConfig;
 import dev.authbackup.backup.domain.BackupMaintenance;
 import dev.authbackup.backup.domain.KeyEncryptionKeys;
 import dev.authbackup.backup.domain.Platform;
+import dev.authbackup.testsupport.EventDelays;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
 import dev.authbackup.testsupport.TopicRecording;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -51,6 +54,9 @@ class KeyReleaseTest {
 
     @Inject
     BackupMaintenance maintenance;
+
+    @Inject
+    MeterRegistry registry;
 
     @BeforeAll
     static void cleanDatabase() {
@@ -185,7 +191,10 @@ class KeyReleaseTest {
         UUID recovery = UUID.randomUUID();
         String eventId = UUID.randomUUID().toString();
         String body = started(recovery, alice.accountId(), "ios", 1, Instant.now());
-        send(TestKafka.cloudEvent("recovery.events", alice.accountId(), eventId, "recovery.started.v1", body));
+        EventDelays before = EventDelays.of(registry, "backup.release-authorizations", "recovery.started.v1");
+        // It occurred 3 s ago (say the relay was behind): the delay metric shows those 3 s.
+        send(TestKafka.occurredAt(TestKafka.cloudEvent("recovery.events", alice.accountId(), eventId,
+                "recovery.started.v1", body), Instant.now().minusSeconds(3)));
         send(TestKafka.cloudEvent("recovery.events", alice.accountId(), eventId, "recovery.started.v1", body));
         // The same recovery under another event id (a producer retry upstream) is still one authorisation.
         String again = UUID.randomUUID().toString();
@@ -195,6 +204,10 @@ class KeyReleaseTest {
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM processed_event WHERE event_id = ?", eventId));
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM release_authorization WHERE recovery_id = ?",
                 recovery));
+        // Both event ids were applied once each; the redelivered copy is not a delay of its own.
+        EventDelays after = EventDelays.of(registry, "backup.release-authorizations", "recovery.started.v1");
+        assertEquals(before.count() + 2, after.count());
+        assertTrue(after.seconds() - before.seconds() >= 3.0, "3 s of delay: " + (after.seconds() - before.seconds()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.common.security.AccountId;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -19,14 +20,18 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -42,6 +47,9 @@ import org.jboss.logging.Logger;
  *
  * <p>A busy projection reads whole polled batches ({@link #consumeBatch}): consecutive events it can write with the
  * SQL client share one transaction and one inbox insert, instead of a transaction (and a commit) each.
+ *
+ * <p>Each applied event's delay, from its {@code ce_time} (the producing service's state change) until its effect here,
+ * is the {@code authbackup.events.delay} timer: the outbox relay, Kafka and this consumer, i.e. one hop of a saga.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -54,14 +62,22 @@ public class IdempotentConsumer {
             SELECT $1, id, type, now() FROM unnest($2::text[], $3::text[]) AS event(id, type)
             ON CONFLICT DO NOTHING RETURNING event_id""";
 
+    /** The delay histogram's buckets: a hop takes milliseconds when all is well, seconds while a part is down. */
+    private static final Duration[] DELAY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
+            30000).map(Duration::ofMillis).toArray(Duration[]::new);
+
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final Pool pool;
+    private final Clock clock;
+    /** One delay timer per consumer and event type, built once. */
+    private final Map<String, Timer> delays = new ConcurrentHashMap<>();
 
-    public IdempotentConsumer(ObjectMapper json, MeterRegistry registry, Pool pool) {
+    public IdempotentConsumer(ObjectMapper json, MeterRegistry registry, Pool pool, Clock clock) {
         this.json = json;
         this.registry = registry;
         this.pool = pool;
+        this.clock = clock;
     }
 
     /** An event's effect as SQL-client statements on the transaction it shares with other events. */
@@ -196,9 +212,10 @@ public class IdempotentConsumer {
                                 .setParameter("id", event.id())
                                 .setParameter("type", event.type())
                                 .executeUpdate())
-                        .flatMap(inserted -> inserted == 1
-                                ? effect.apply(event).invoke(() -> outcome(consumer, event, "applied"))
-                                : Uni.createFrom().voidItem().invoke(() -> outcome(consumer, event, "duplicate")))))
+                        .flatMap(inserted -> inserted == 1 ? effect.apply(event).replaceWith(true)
+                                : Uni.createFrom().item(false))))
+                // Counted once committed: a transaction that failed and was retried counts once.
+                .invoke(applied -> outcome(consumer, event, applied ? "applied" : "duplicate"))
                 .onItem().transformToUni(done -> Uni.createFrom().completionStage(message.ack()))
                 .onFailure().recoverWithUni(failure -> deadLetter(consumer, event, message, failure));
     }
@@ -219,6 +236,17 @@ public class IdempotentConsumer {
     private void outcome(String consumer, IncomingEvent event, String outcome) {
         registry.counter("authbackup.events.consumed", "consumer", consumer, "type", event.type(),
                 "outcome", outcome).increment();
+        if ("applied".equals(outcome) && event.time() != null) {
+            // Clocks of two hosts: a skew can make it negative, which counts as no delay.
+            Duration delay = Duration.between(event.time().toInstant(), clock.instant());
+            delays.computeIfAbsent(consumer + ' ' + event.type(), ignored -> Timer.builder("authbackup.events.delay")
+                    .description("From an event's occurrence (ce_time) until its effect was written by this consumer: "
+                            + "outbox relay, Kafka and the consumer's transaction")
+                    .tags("consumer", consumer, "type", event.type())
+                    .serviceLevelObjectives(DELAY_BUCKETS)
+                    .register(registry))
+                    .record(delay.isNegative() ? Duration.ZERO : delay);
+        }
         LOG.debugf("%s %s event %s for %s", consumer, outcome, event.id(),
                 event.key() == null ? "-" : AccountId.logId(event.key()));
     }

@@ -2,15 +2,20 @@ package dev.authbackup.recovery.messaging;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.authbackup.testsupport.EventDelays;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -30,6 +35,9 @@ import org.junit.jupiter.api.Test;
 class BackupEventsConsumerTest {
 
     private static KafkaCompanion kafka;
+
+    @Inject
+    MeterRegistry registry;
 
     @BeforeAll
     static void setUp() {
@@ -83,7 +91,10 @@ class BackupEventsConsumerTest {
         String account = "u-" + UUID.randomUUID();
         String id = UUID.randomUUID().toString();
         String later = UUID.randomUUID().toString();
-        send(TestKafka.cloudEvent("backup.events", account, id, "backup.stored.v1", stored(account, "ios", 1, "a")));
+        EventDelays before = EventDelays.of(registry, BackupEventsConsumer.CONSUMER, "backup.stored.v1");
+        // It occurred 3 s ago (say the relay was behind): the delay metric shows those 3 s.
+        send(TestKafka.occurredAt(TestKafka.cloudEvent("backup.events", account, id, "backup.stored.v1",
+                stored(account, "ios", 1, "a")), Instant.now().minusSeconds(3)));
         send(TestKafka.cloudEvent("backup.events", account, id, "backup.stored.v1", stored(account, "ios", 1, "a")));
         // A marker after both copies: once it is applied, both copies have been through the consumer.
         send(TestKafka.cloudEvent("backup.events", account, later, "backup.stored.v1", stored(account, "android", 1, "z")));
@@ -92,6 +103,10 @@ class BackupEventsConsumerTest {
         assertEquals(1, TestDatabase.count(
                 "SELECT count(*) FROM backup_projection WHERE account_id = ? AND platform = 'ios'", account));
         assertEquals(1L, projectedVersion(account, "ios"));
+        // The two event ids were applied once each; the redelivered copy is not a delay of its own.
+        EventDelays after = EventDelays.of(registry, BackupEventsConsumer.CONSUMER, "backup.stored.v1");
+        assertEquals(before.count() + 2, after.count());
+        assertTrue(after.seconds() - before.seconds() >= 3.0, "3 s of delay: " + (after.seconds() - before.seconds()));
     }
 
     @Test
