@@ -1,12 +1,12 @@
+local code = redis.call('HMGET', KEYS[2], 'h', 'a')
+if not code[1] or code[2] ~= ARGV[5] then return {'gone', 0} end
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n >= tonumber(ARGV[1]) then
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
   return {'limited', ttl}
 end
-local stored = redis.call('HGET', KEYS[2], 'h')
-if not stored then return {'gone', 0} end
-if stored == ARGV[3] then
+if code[1] == ARGV[3] then
   redis.call('DEL', KEYS[2])
   return {'matched', 0}
 end

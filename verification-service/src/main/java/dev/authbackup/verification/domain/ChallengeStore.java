@@ -46,17 +46,20 @@ public class ChallengeStore {
             if n > 0 then redis.call('DECR', KEYS[1]) end
             return 0""";
 
-    /** Stores a new code hash for a challenge; the wrong-guess count of the challenge is kept. */
+    /** Stores a new code hash for a challenge, with its account; the wrong-guess count of the challenge is kept. */
     static final String STORE_CODE = """
-            redis.call('HSET', KEYS[1], 'h', ARGV[1])
+            redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return 1""";
 
     /**
-     * Checks a typed code against a challenge in one round trip. With the account's failure limit used up it
-     * answers {limited, ms until the window resets}; with no live code {gone}; with the right code it deletes the
-     * code (of concurrent correct submissions exactly one gets {matched}); with a wrong one it takes a unit of the
-     * failure limit and counts the guess, burning the code at the maximum: {wrong, wrong guesses so far}. Lua
+     * Checks a typed code against a challenge in one round trip. With no live code of this account's it answers
+     * {gone}, and the caller asks the database why; with the account's failure limit used up {limited, ms until the
+     * window resets}; with the right code it deletes the code (of concurrent correct submissions exactly one gets
+     * {matched}); with a wrong one it takes a unit of the failure limit and counts the guess, burning the code at the
+     * maximum: {wrong, wrong guesses so far}. So a wrong code, the path of a brute-force attempt, needs no database
+     * read: a code lives only while its challenge is open (its TTL ends before the challenge does, and a challenge
+     * that ends otherwise deletes it). Lua
      * strings are interned, so {@code ==} compares them in constant time. The script is a resource of its own, so that
      * {@code ./platform bench stepup} runs the same one through redis-benchmark.
      */
@@ -68,7 +71,7 @@ public class ChallengeStore {
         public enum Outcome {
             /** The right code: it is used up now, by this caller. */
             MATCHED,
-            /** No live code: it expired, was used or was burned. */
+            /** No live code of this account's: it expired, was used or burned, its challenge ended, or it is not theirs. */
             GONE,
             /** A wrong code, counted against the challenge and the account's failure limit. */
             WRONG
@@ -120,18 +123,19 @@ public class ChallengeStore {
         return eval(GIVE_BACK, limitKey(limit, scope)).replaceWithVoid();
     }
 
-    public Uni<Void> storeCode(String key, String hash, Duration ttl) {
-        return eval(STORE_CODE, key, hash, Long.toString(ttl.toMillis())).replaceWithVoid();
+    /** Stores the hash of the code just sent for a challenge of {@code account}'s, live for {@code ttl}. */
+    public Uni<Void> storeCode(String key, String hash, String account, Duration ttl) {
+        return eval(STORE_CODE, key, hash, Long.toString(ttl.toMillis()), account).replaceWithVoid();
     }
 
     /**
-     * Checks {@code typedHash} against the live code at {@code codeKey}; fails with 429 and Retry-After when the
-     * failure limit of {@code scope} is used up (then nothing is counted).
+     * Checks {@code typedHash} against {@code account}'s live code at {@code codeKey}; fails with 429 and Retry-After
+     * when the account's {@code limit} is used up (then nothing is counted).
      */
-    public Uni<CodeCheck> checkCode(Limit limit, String scope, int max, Duration window, String codeKey,
+    public Uni<CodeCheck> checkCode(Limit limit, String account, int max, Duration window, String codeKey,
             String typedHash, int maxWrong) {
-        return call("EVAL", CHECK_CODE, "2", limitKey(limit, scope), codeKey, Integer.toString(max),
-                Long.toString(window.toMillis()), typedHash, Integer.toString(maxWrong))
+        return call("EVAL", CHECK_CODE, "2", limitKey(limit, account), codeKey, Integer.toString(max),
+                Long.toString(window.toMillis()), typedHash, Integer.toString(maxWrong), account)
                 .map(answer -> {
                     String outcome = answer.get(0).toString();
                     int value = answer.get(1).toInteger();
@@ -148,8 +152,8 @@ public class ChallengeStore {
                 });
     }
 
-    public Uni<Void> delete(String key) {
-        return call("DEL", key).replaceWithVoid();
+    public Uni<Void> delete(String... keys) {
+        return call("DEL", keys).replaceWithVoid();
     }
 
     private Uni<Response> eval(String script, String key, String... args) {

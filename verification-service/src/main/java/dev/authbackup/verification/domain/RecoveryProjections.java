@@ -22,10 +22,12 @@ public class RecoveryProjections {
 
     private final ObjectMapper json;
     private final Clock clock;
+    private final ChallengeStore challenges;
 
-    public RecoveryProjections(ObjectMapper json, Clock clock) {
+    public RecoveryProjections(ObjectMapper json, Clock clock, ChallengeStore challenges) {
         this.json = json;
         this.clock = clock;
+        this.challenges = challenges;
     }
 
     /** A started recovery: only the entries that need verification are kept. A replay changes nothing. */
@@ -62,7 +64,10 @@ public class RecoveryProjections {
 
     /**
      * A recovery that completed, expired or was cancelled: no verification can start for it any more, and
-     * its open verifications end (cancelled), so that no code can succeed for a recovery that is over.
+     * its open verifications end (cancelled), so that no code can succeed for a recovery that is over. Their live
+     * codes are deleted too, so that a guess is answered as for an ended verification (410), not as a wrong code. If
+     * Redis is down then, such a code stays until its TTL: a guess counts as wrong, and the right code still fails
+     * (its verification is checked in the database).
      */
     public Uni<Void> ended(RecoveryEvents.Ended event, String status) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
@@ -75,10 +80,14 @@ public class RecoveryProjections {
                 .executeUpdate()
                 .flatMap(updated -> session.createNativeQuery("""
                         UPDATE verification SET status = 'cancelled', ended_reason = :reason
-                         WHERE recovery_id = :id AND status IN ('proof_required', 'activation_required', 'code_sent')""")
+                         WHERE recovery_id = :id AND status IN ('proof_required', 'activation_required', 'code_sent')
+                        RETURNING CAST(id AS text)""", String.class)
                         .setParameter("reason", "recovery_" + status)
                         .setParameter("id", event.recoveryId())
-                        .executeUpdate()))
+                        .getResultList()))
+                .call(cancelled -> cancelled.isEmpty() ? Uni.createFrom().voidItem()
+                        : challenges.delete(cancelled.stream().map(id -> ChallengeStore.codeKey(Verifications.STEP_UP, id))
+                                .toArray(String[]::new)).onFailure().recoverWithNull())
                 .invoke(() -> LOG.infof("Recovery %s is %s", event.recoveryId(), status))
                 .replaceWithVoid();
     }

@@ -80,7 +80,7 @@ public class SecurityInfos {
                 .call(() -> challenges.take(Limit.code_sends, account.value(), config.limits().sendsPerAccount(),
                         config.limits().sendWindow()))
                 .call(() -> challenges.storeCode(ChallengeStore.codeKey(PURPOSE, proof.id),
-                        crypto.hash(PURPOSE, proof.id.toString(), code), config.codeTtl()))
+                        crypto.hash(PURPOSE, proof.id.toString(), code), account.value(), config.codeTtl()))
                 .flatMap(existing -> Panache.withTransaction(() -> proof.<SecurityInfo>persistAndFlush()
                         .call(() -> outbox.publish(VerificationEvents.DELIVERY_TOPIC, account.value(),
                                 VerificationEvents.CODE_DELIVERY, proof.id.toString(),

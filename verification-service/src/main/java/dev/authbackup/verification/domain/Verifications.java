@@ -11,8 +11,6 @@ import dev.authbackup.verification.domain.VerificationProblems.Limit;
 import dev.authbackup.verification.messaging.VerificationEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -47,10 +45,9 @@ public class Verifications {
     private final VerificationMetrics metrics;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Pool pool;
 
     public Verifications(VerificationConfig config, ChallengeStore challenges, CodeCrypto crypto, Outbox outbox,
-            Audit audit, VerificationMetrics metrics, ObjectMapper json, Clock clock, Pool pool) {
+            Audit audit, VerificationMetrics metrics, ObjectMapper json, Clock clock) {
         this.config = config;
         this.challenges = challenges;
         this.crypto = crypto;
@@ -59,7 +56,6 @@ public class Verifications {
         this.metrics = metrics;
         this.json = json;
         this.clock = clock;
-        this.pool = pool;
     }
 
     /** A started verification and the proofs the user may choose from (password_and_proof only). */
@@ -238,9 +234,10 @@ public class Verifications {
         OffsetDateTime codeExpiresAt = now.plus(config.codeTtl());
         String code = crypto.digits(8);
         String hash = crypto.hash(STEP_UP, v.id.toString(), code);
+        String key = ChallengeStore.codeKey(STEP_UP, v.id);
         return challenges.take(Limit.code_sends, account.value(), config.limits().sendsPerAccount(),
                         config.limits().sendWindow())
-                .chain(() -> challenges.storeCode(ChallengeStore.codeKey(STEP_UP, v.id), hash, config.codeTtl()))
+                .chain(() -> challenges.storeCode(key, hash, account.value(), config.codeTtl()))
                 .chain(() -> Panache.withTransaction(() -> Verification.update(
                                 "status = ?1, proofId = ?2, expiresAt = ?3 where id = ?4 and status in (?5, ?6)",
                                 Verification.CODE_SENT, proof.id, later(v.expiresAt, codeExpiresAt), v.id,
@@ -254,7 +251,9 @@ public class Verifications {
                                     new VerificationEvents.CodeDelivery(UUID.randomUUID(), account.value(),
                                             proof.type.channel(), proof.value, code, "step_up", codeExpiresAt.toInstant()));
                         })
-                        .call(() -> audit.record(account.value(), Audit.PROOF, Audit.SUCCESS, v.id, proof.id, v.method))))
+                        .call(() -> audit.record(account.value(), Audit.PROOF, Audit.SUCCESS, v.id, proof.id, v.method)))
+                        // No code was sent: the one stored for it must not be checkable (a wrong guess would count).
+                        .onFailure().call(() -> challenges.delete(key).onFailure().recoverWithNull()))
                 .map(ignored -> {
                     metrics.codeSent(proof.type.channel(), "step_up");
                     LOG.infof("Verification %s: proof matched, code sent by %s for %s", v.id, proof.type.channel(),
@@ -268,33 +267,20 @@ public class Verifications {
     public Uni<Verification> submitCode(AccountId account, UUID id, String code) {
         String key = ChallengeStore.codeKey(STEP_UP, id);
         String typed = crypto.hash(STEP_UP, id.toString(), code == null ? "" : code.trim());
-        return codeCheckable(account, id)
-                // When not, openFor answers why (404, 409, 410), as for every other step.
-                .flatMap(checkable -> checkable ? Uni.createFrom().voidItem()
-                        : openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT).replaceWithVoid())
-                .flatMap(ready -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
-                        config.limits().failureWindow(), key, typed, config.maxWrongCodes()))
+        // Redis first: a wrong code (the path a brute-force attempt takes) is refused without a database read.
+        return challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
+                        config.limits().failureWindow(), key, typed, config.maxWrongCodes())
                 .flatMap(check -> switch (check.outcome()) {
                     case MATCHED -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
                             .flatMap(v -> verified(account, v, null));
-                    case GONE -> Uni.createFrom().failure(VerificationProblems.expired(
-                            "The code expired or was already used; send the proof again for a new one."));
+                    // No live code of this account's: openFor answers why (404, 409, 410), as for every other step;
+                    // if the verification is still waiting for its code, that code expired, was used or burned.
+                    case GONE -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
+                            .flatMap(v -> Uni.createFrom().<Verification>failure(VerificationProblems.expired(
+                                    "The code expired or was already used; send the proof again for a new one.")));
                     case WRONG -> wrongCode(account, id, check.wrongGuesses());
                 })
                 .onFailure(ProblemException.class).call(e -> refused(account, Audit.CODE, e, id, Verification.PASSWORD_AND_PROOF));
-    }
-
-    /**
-     * Whether a code may be checked now: the account's own password_and_proof verification, code sent, not
-     * expired. One query through the SQL client, without an ORM session: a wrong code (the path a brute-force
-     * attempt takes) reads no entity.
-     */
-    private Uni<Boolean> codeCheckable(AccountId account, UUID id) {
-        return pool.preparedQuery("""
-                        SELECT 1 FROM verification
-                         WHERE id = $1 AND account_id = $2 AND method = $3 AND status = $4 AND expires_at > $5""")
-                .execute(Tuple.of(id, account.value(), Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT, now()))
-                .map(rows -> rows.size() == 1);
     }
 
     private Uni<Verification> wrongCode(AccountId account, UUID id, int wrong) {

@@ -206,6 +206,29 @@ class PasswordAndProofTest {
     }
 
     @Test
+    void anotherAccountsGuessesAtALiveCodeAre404AndCountAgainstNothing() {
+        TestIssuer.Token alice = TestIssuer.token();
+        TestIssuer.Token mallory = TestIssuer.token();
+        UUID recovery = ready(alice);
+        String proofId = (String) given().header("Authorization", alice.bearer()).get("/v1/security-info")
+                .then().extract().path("[0].id");
+        String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
+        post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "kate.smith@outlook.com"))
+                .statusCode(202);
+        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
+        String wrong = code.equals("00000000") ? "11111111" : "00000000";
+        // The code is live, but not mallory's: as if there were no such verification, and no guess is counted.
+        for (int i = 0; i < 6; i++) {
+            post(mallory, "/v1/verifications/" + id + "/code", Map.of("code", wrong)).statusCode(404)
+                    .body("type", equalTo(PROBLEM + "not-found"));
+        }
+        post(alice, "/v1/verifications/" + id + "/code", Map.of("code", wrong)).statusCode(422)
+                .body("type", equalTo(PROBLEM + "invalid-code")).body("attemptsRemaining", equalTo(4));
+        post(alice, "/v1/verifications/" + id + "/code", Map.of("code", code)).statusCode(200)
+                .body("status", equalTo("verified"));
+    }
+
+    @Test
     void fiveWrongCodesBurnTheChallengeThen410AndVerificationFailedIsEmitted() {
         TestIssuer.Token alice = TestIssuer.token();
         UUID recovery = ready(alice);
