@@ -53,6 +53,21 @@ class PasswordAndProofTest {
         return (String) TestDatabase.scalar("SELECT status FROM verification WHERE id = ?::uuid", verificationId);
     }
 
+    /** A verification of alice's whose code was sent to her email: its id, the code, and a code that is not it. */
+    private record CodeSent(String verificationId, String code, String wrongCode) {
+    }
+
+    private static CodeSent codeSent(TestIssuer.Token alice) {
+        UUID recovery = ready(alice);
+        String proofId = (String) given().header("Authorization", alice.bearer()).get("/v1/security-info")
+                .then().extract().path("[0].id");
+        String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
+        post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "kate.smith@outlook.com"))
+                .statusCode(202);
+        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
+        return new CodeSent(id, code, code.equals("00000000") ? "11111111" : "00000000");
+    }
+
     /** A recovery with one personal entry needing verification, and a confirmed email: ready to verify. */
     private static UUID ready(TestIssuer.Token alice) {
         Fixtures.addConfirmedProof(alice, "email", "Kate.Smith@Outlook.com");
@@ -209,14 +224,10 @@ class PasswordAndProofTest {
     void anotherAccountsGuessesAtALiveCodeAre404AndCountAgainstNothing() {
         TestIssuer.Token alice = TestIssuer.token();
         TestIssuer.Token mallory = TestIssuer.token();
-        UUID recovery = ready(alice);
-        String proofId = (String) given().header("Authorization", alice.bearer()).get("/v1/security-info")
-                .then().extract().path("[0].id");
-        String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
-        post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "kate.smith@outlook.com"))
-                .statusCode(202);
-        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
-        String wrong = code.equals("00000000") ? "11111111" : "00000000";
+        CodeSent sent = codeSent(alice);
+        String id = sent.verificationId();
+        String code = sent.code();
+        String wrong = sent.wrongCode();
         // The code is live, but not mallory's: as if there were no such verification, and no guess is counted.
         for (int i = 0; i < 6; i++) {
             post(mallory, "/v1/verifications/" + id + "/code", Map.of("code", wrong)).statusCode(404)
@@ -231,14 +242,10 @@ class PasswordAndProofTest {
     @Test
     void fiveWrongCodesBurnTheChallengeThen410AndVerificationFailedIsEmitted() {
         TestIssuer.Token alice = TestIssuer.token();
-        UUID recovery = ready(alice);
-        String proofId = (String) given().header("Authorization", alice.bearer()).get("/v1/security-info")
-                .then().extract().path("[0].id");
-        String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
-        post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "kate.smith@outlook.com"))
-                .statusCode(202);
-        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
-        String wrong = code.equals("00000000") ? "11111111" : "00000000";
+        CodeSent sent = codeSent(alice);
+        String id = sent.verificationId();
+        String code = sent.code();
+        String wrong = sent.wrongCode();
         for (int remaining = 4; remaining >= 0; remaining--) {
             post(alice, "/v1/verifications/" + id + "/code", Map.of("code", wrong))
                     .statusCode(422).contentType("application/problem+json")
@@ -258,13 +265,9 @@ class PasswordAndProofTest {
     @Test
     void anExpiredVerificationIs410AndChangesNothing() {
         TestIssuer.Token alice = TestIssuer.token();
-        UUID recovery = ready(alice);
-        String proofId = (String) given().header("Authorization", alice.bearer()).get("/v1/security-info")
-                .then().extract().path("[0].id");
-        String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
-        post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "kate.smith@outlook.com"))
-                .statusCode(202);
-        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
+        CodeSent sent = codeSent(alice);
+        String id = sent.verificationId();
+        String code = sent.code();
         TestDatabase.scalar("UPDATE verification SET expires_at = now() - interval '1 second' WHERE id = ?::uuid "
                 + "RETURNING id", id);
         post(alice, "/v1/verifications/" + id + "/code", Map.of("code", code))
@@ -296,13 +299,9 @@ class PasswordAndProofTest {
     @Test
     void ofTwoConcurrentCorrectSubmissionsExactlyOneSucceeds() throws Exception {
         TestIssuer.Token alice = TestIssuer.token();
-        UUID recovery = ready(alice);
-        String proofId = (String) given().header("Authorization", alice.bearer()).get("/v1/security-info")
-                .then().extract().path("[0].id");
-        String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
-        post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "kate.smith@outlook.com"))
-                .statusCode(202);
-        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
+        CodeSent sent = codeSent(alice);
+        String id = sent.verificationId();
+        String code = sent.code();
         String bearer = alice.bearer();
 
         int parallel = 4;
