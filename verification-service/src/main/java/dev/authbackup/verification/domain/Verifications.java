@@ -386,7 +386,9 @@ public class Verifications {
         if (!Audit.START.equals(action)) {
             metrics.failed(problem.type()); // failed attempts at a step; refused starts are only audited
         }
-        LOG.infof("%s refused (%s) for %s", action, problem.type(), account.logId());
+        // Concatenated rather than infof: a storm of wrong codes logs this line each time, and String.format's parsing
+        // was 2.8 % of the CPU (JFR).
+        LOG.info(action + " refused (" + problem.type() + ") for " + account.logId());
         return audit.recordAlone(account.value(), action, problem.type(), verificationId, null, method)
                 .onFailure().recoverWithNull();
     }
