@@ -1,5 +1,11 @@
 local code = redis.call('HMGET', KEYS[2], 'h', 'a')
-if not code[1] or code[2] ~= ARGV[5] then return {'gone', 0} end
+if not code[1] then return {'gone', 0} end
+if not code[2] then
+  if ARGV[6] ~= '1' then return {'unbound', 0} end
+  redis.call('HSET', KEYS[2], 'a', ARGV[5])
+elseif code[2] ~= ARGV[5] then
+  return {'gone', 0}
+end
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n >= tonumber(ARGV[1]) then
   local ttl = redis.call('PTTL', KEYS[1])

@@ -62,9 +62,9 @@ public class IdempotentConsumer {
             SELECT $1, id, type, now() FROM unnest($2::text[], $3::text[]) AS event(id, type)
             ON CONFLICT DO NOTHING RETURNING event_id""";
 
-    /** The delay histogram's buckets: a hop takes milliseconds when all is well, seconds while a part is down. */
+    /** The delay histogram's buckets: a hop takes milliseconds when all is well, seconds to minutes while a part is down. */
     private static final Duration[] DELAY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
-            30000).map(Duration::ofMillis).toArray(Duration[]::new);
+            30000, 60000, 300000).map(Duration::ofMillis).toArray(Duration[]::new);
 
     private final ObjectMapper json;
     private final MeterRegistry registry;

@@ -58,10 +58,14 @@ public class ChallengeStore {
      * window resets}; with the right code it deletes the code (of concurrent correct submissions exactly one gets
      * {matched}); with a wrong one it takes a unit of the failure limit and counts the guess, burning the code at the
      * maximum: {wrong, wrong guesses so far}. So a wrong code, the path of a brute-force attempt, needs no database
-     * read: a code lives only while its challenge is open (its TTL ends before the challenge does, and a challenge
-     * that ends otherwise deletes it). Lua
-     * strings are interned, so {@code ==} compares them in constant time. The script is a resource of its own, so that
-     * {@code ./platform bench stepup} runs the same one through redis-benchmark.
+     * read: a code lives only while its challenge is open (its TTL ends with the challenge's, and a challenge that
+     * ends otherwise deletes it).
+     *
+     * <p>A code stored by a release before codes named their account answers {unbound} unless the caller has checked
+     * in the database that the challenge is this account's ({@code ARGV[6]} = 1); it is then bound to that account. So
+     * codes sent before a rolling update still work after it. Lua strings are interned, so {@code ==} compares them in
+     * constant time. The script is a resource of its own, so that {@code ./platform bench stepup} runs the same one
+     * through redis-benchmark.
      */
     static final String CHECK_CODE = script("redis/check-code.lua");
 
@@ -73,6 +77,8 @@ public class ChallengeStore {
             MATCHED,
             /** No live code of this account's: it expired, was used or burned, its challenge ended, or it is not theirs. */
             GONE,
+            /** A live code that names no account (stored by an earlier release): check the challenge's owner first. */
+            UNBOUND,
             /** A wrong code, counted against the challenge and the account's failure limit. */
             WRONG
         }
@@ -130,12 +136,13 @@ public class ChallengeStore {
 
     /**
      * Checks {@code typedHash} against {@code account}'s live code at {@code codeKey}; fails with 429 and Retry-After
-     * when the account's {@code limit} is used up (then nothing is counted).
+     * when the account's {@code limit} is used up (then nothing is counted). {@code ownerChecked}: the database said
+     * the challenge is this account's, so a code that names no account may be bound to it.
      */
     public Uni<CodeCheck> checkCode(Limit limit, String account, int max, Duration window, String codeKey,
-            String typedHash, int maxWrong) {
+            String typedHash, int maxWrong, boolean ownerChecked) {
         return call("EVAL", CHECK_CODE, "2", limitKey(limit, account), codeKey, Integer.toString(max),
-                Long.toString(window.toMillis()), typedHash, Integer.toString(maxWrong), account)
+                Long.toString(window.toMillis()), typedHash, Integer.toString(maxWrong), account, ownerChecked ? "1" : "0")
                 .map(answer -> {
                     String outcome = answer.get(0).toString();
                     int value = answer.get(1).toInteger();
@@ -145,6 +152,7 @@ public class ChallengeStore {
                             throw VerificationProblems.tooManyAttempts(limit, Duration.ofMillis(value));
                         }
                         case "gone" -> new CodeCheck(CodeCheck.Outcome.GONE, 0);
+                        case "unbound" -> new CodeCheck(CodeCheck.Outcome.UNBOUND, 0);
                         case "matched" -> new CodeCheck(CodeCheck.Outcome.MATCHED, 0);
                         case "wrong" -> new CodeCheck(CodeCheck.Outcome.WRONG, value);
                         default -> throw new IllegalStateException("unexpected answer from the code check: " + outcome);
@@ -154,6 +162,11 @@ public class ChallengeStore {
 
     public Uni<Void> delete(String... keys) {
         return call("DEL", keys).replaceWithVoid();
+    }
+
+    /** Makes a challenge's code uncheckable, keeping its wrong-guess count (a code that was never sent). */
+    public Uni<Void> forgetCode(String key) {
+        return call("HDEL", key, "h", "a").replaceWithVoid();
     }
 
     private Uni<Response> eval(String script, String key, String... args) {

@@ -8,6 +8,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -87,7 +88,10 @@ public class RecoveryProjections {
                         .getResultList()))
                 .call(cancelled -> cancelled.isEmpty() ? Uni.createFrom().voidItem()
                         : challenges.delete(cancelled.stream().map(id -> ChallengeStore.codeKey(Verifications.STEP_UP, id))
-                                .toArray(String[]::new)).onFailure().recoverWithNull())
+                                .toArray(String[]::new))
+                                // Inside the consumer's transaction: Redis may not hold it (nor the partition) for long.
+                                .ifNoItem().after(Duration.ofMillis(500)).fail()
+                                .onFailure().recoverWithNull())
                 .invoke(() -> LOG.infof("Recovery %s is %s", event.recoveryId(), status))
                 .replaceWithVoid();
     }

@@ -113,10 +113,11 @@ public class SecurityInfos {
                 })
                 .flatMap(proof -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
                                 config.limits().failureWindow(), key,
-                                crypto.hash(PURPOSE, id.toString(), code == null ? "" : code.trim()), config.maxWrongCodes())
+                                crypto.hash(PURPOSE, id.toString(), code == null ? "" : code.trim()), config.maxWrongCodes(),
+                                true) // the proof is this account's (above)
                         .flatMap(check -> switch (check.outcome()) {
                             case MATCHED -> confirmed(account, proof);
-                            case GONE -> Uni.createFrom().failure(VerificationProblems.expired(
+                            case GONE, UNBOUND -> Uni.createFrom().failure(VerificationProblems.expired(
                                     "The confirmation code expired or was used up; remove this email or phone and add it again."));
                             case WRONG -> Uni.createFrom().failure(
                                     VerificationProblems.invalidCode(Math.max(0, config.maxWrongCodes() - check.wrongGuesses())));

@@ -13,6 +13,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -237,7 +238,8 @@ public class Verifications {
         String key = ChallengeStore.codeKey(STEP_UP, v.id);
         return challenges.take(Limit.code_sends, account.value(), config.limits().sendsPerAccount(),
                         config.limits().sendWindow())
-                .chain(() -> challenges.storeCode(key, hash, account.value(), config.codeTtl()))
+                // Live until codeExpiresAt, which the verification outlives (expiresAt below), not codeTtl from now.
+                .chain(() -> challenges.storeCode(key, hash, account.value(), Duration.between(now(), codeExpiresAt)))
                 .chain(() -> Panache.withTransaction(() -> Verification.update(
                                 "status = ?1, proofId = ?2, expiresAt = ?3 where id = ?4 and status in (?5, ?6)",
                                 Verification.CODE_SENT, proof.id, later(v.expiresAt, codeExpiresAt), v.id,
@@ -253,7 +255,7 @@ public class Verifications {
                         })
                         .call(() -> audit.record(account.value(), Audit.PROOF, Audit.SUCCESS, v.id, proof.id, v.method)))
                         // No code was sent: the one stored for it must not be checkable (a wrong guess would count).
-                        .onFailure().call(() -> challenges.delete(key).onFailure().recoverWithNull()))
+                        .onFailure().call(() -> challenges.forgetCode(key).onFailure().recoverWithNull()))
                 .map(ignored -> {
                     metrics.codeSent(proof.type.channel(), "step_up");
                     LOG.infof("Verification %s: proof matched, code sent by %s for %s", v.id, proof.type.channel(),
@@ -265,11 +267,16 @@ public class Verifications {
 
     /** Checks a one-time code: the first correct submission verifies, every other one is refused. */
     public Uni<Verification> submitCode(AccountId account, UUID id, String code) {
-        String key = ChallengeStore.codeKey(STEP_UP, id);
         String typed = crypto.hash(STEP_UP, id.toString(), code == null ? "" : code.trim());
         // Redis first: a wrong code (the path a brute-force attempt takes) is refused without a database read.
+        return checkCode(account, id, typed, false)
+                .onFailure(ProblemException.class).call(e -> refused(account, Audit.CODE, e, id, Verification.PASSWORD_AND_PROOF));
+    }
+
+    private Uni<Verification> checkCode(AccountId account, UUID id, String typed, boolean ownerChecked) {
         return challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
-                        config.limits().failureWindow(), key, typed, config.maxWrongCodes())
+                        config.limits().failureWindow(), ChallengeStore.codeKey(STEP_UP, id), typed, config.maxWrongCodes(),
+                        ownerChecked)
                 .flatMap(check -> switch (check.outcome()) {
                     case MATCHED -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
                             .flatMap(v -> verified(account, v, null));
@@ -278,9 +285,11 @@ public class Verifications {
                     case GONE -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
                             .flatMap(v -> Uni.createFrom().<Verification>failure(VerificationProblems.expired(
                                     "The code expired or was already used; send the proof again for a new one.")));
+                    // A code sent before a rolling update: the database says whose challenge it is, then it is checked.
+                    case UNBOUND -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
+                            .flatMap(v -> checkCode(account, id, typed, true));
                     case WRONG -> wrongCode(account, id, check.wrongGuesses());
-                })
-                .onFailure(ProblemException.class).call(e -> refused(account, Audit.CODE, e, id, Verification.PASSWORD_AND_PROOF));
+                });
     }
 
     private Uni<Verification> wrongCode(AccountId account, UUID id, int wrong) {
@@ -289,9 +298,14 @@ public class Verifications {
             return Uni.createFrom().failure(VerificationProblems.invalidCode(remaining));
         }
         return Panache.withSession(() -> owned(account, id)).flatMap(v -> end(v, Verification.FAILED, "burned").invoke(ended -> {
-            metrics.failed("burned");
-            LOG.infof("Verification %s burned after %d wrong codes for %s", v.id, wrong, AccountId.logId(v.accountId));
-        })).replaceWith(Uni.createFrom().failure(VerificationProblems.invalidCode(0)));
+            if (ended) {
+                metrics.failed("burned");
+                LOG.infof("Verification %s burned after %d wrong codes for %s", v.id, wrong, AccountId.logId(v.accountId));
+            }
+        }))
+                // The script deleted the burned code; one sent again meanwhile must not outlive its verification either.
+                .call(() -> challenges.delete(ChallengeStore.codeKey(STEP_UP, id)).onFailure().recoverWithNull())
+                .replaceWith(Uni.createFrom().failure(VerificationProblems.invalidCode(0)));
     }
 
     // ---------------------------------------------------------------- activation_code

@@ -16,9 +16,12 @@ import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestMetrics;
 import dev.authbackup.verification.Fixtures;
 import dev.authbackup.verification.Fixtures.Entry;
+import dev.authbackup.verification.domain.ChallengeStore;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,9 @@ import org.junit.jupiter.api.Test;
 class PasswordAndProofTest {
 
     private static final String DEVICE = "iphone-B.2";
+
+    @Inject
+    RedisDataSource redis;
 
     @BeforeAll
     static void setUp() {
@@ -228,8 +234,9 @@ class PasswordAndProofTest {
         String id = sent.verificationId();
         String code = sent.code();
         String wrong = sent.wrongCode();
-        // The code is live, but not mallory's: as if there were no such verification, and no guess is counted.
-        for (int i = 0; i < 6; i++) {
+        // The code is live, but not mallory's: as if there were no such verification, and no guess is counted,
+        // neither against alice's code nor against mallory's own failure limit (10 an hour: the 11th would be 429).
+        for (int i = 0; i < 11; i++) {
             post(mallory, "/v1/verifications/" + id + "/code", Map.of("code", wrong)).statusCode(404)
                     .body("type", equalTo(PROBLEM + "not-found"));
         }
@@ -237,6 +244,21 @@ class PasswordAndProofTest {
                 .body("type", equalTo(PROBLEM + "invalid-code")).body("attemptsRemaining", equalTo(4));
         post(alice, "/v1/verifications/" + id + "/code", Map.of("code", code)).statusCode(200)
                 .body("status", equalTo("verified"));
+    }
+
+    @Test
+    void aCodeSentBeforeARollingUpdateStillWorksForItsOwnerOnly() {
+        TestIssuer.Token alice = TestIssuer.token();
+        TestIssuer.Token mallory = TestIssuer.token();
+        CodeSent sent = codeSent(alice);
+        // Stored as the release before this one did: without the account it belongs to.
+        redis.hash(String.class).hdel(ChallengeStore.codeKey("step-up", sent.verificationId()), "a");
+        post(mallory, "/v1/verifications/" + sent.verificationId() + "/code", Map.of("code", sent.wrongCode()))
+                .statusCode(404);
+        post(alice, "/v1/verifications/" + sent.verificationId() + "/code", Map.of("code", sent.wrongCode()))
+                .statusCode(422).body("attemptsRemaining", equalTo(4));
+        post(alice, "/v1/verifications/" + sent.verificationId() + "/code", Map.of("code", sent.code()))
+                .statusCode(200).body("status", equalTo("verified"));
     }
 
     @Test
