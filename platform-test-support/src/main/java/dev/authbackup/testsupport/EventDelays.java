@@ -1,11 +1,16 @@
 package dev.authbackup.testsupport;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** What a service's {@code authbackup.events.delay} timer holds for one consumer and event type. */
 public record EventDelays(long count, double seconds) {
@@ -23,12 +28,23 @@ public record EventDelays(long count, double seconds) {
     }
 
     /**
-     * Waits until {@code more} events of the {@link #PROBE} type were counted since this, and the count stays there for
-     * half a second (one more, a redelivered copy counted, would show within it); answers the timer then.
+     * Shows that {@code consumer} (reading {@code topic}) measures each applied event's delay once, from its
+     * {@code ce_time}: {@code send}s a probe that occurred 3 s ago (say the relay was behind), a redelivered copy of it
+     * and one more probe, then waits until two delays were counted and the count holds for half a second (the copy,
+     * counted, would show within it), with at least those 3 s among them.
      */
-    public EventDelays awaitMore(MeterRegistry registry, String consumer, int more) {
+    public static void assertMeasuredOncePerEvent(MeterRegistry registry, String consumer, String topic,
+            Consumer<ProducerRecord<String, String>> send) {
+        EventDelays before = of(registry, consumer, PROBE);
+        String account = "delay-" + UUID.randomUUID();
+        String id = UUID.randomUUID().toString();
+        send.accept(TestKafka.occurredAt(TestKafka.cloudEvent(topic, account, id, PROBE, "{}"),
+                Instant.now().minusSeconds(3)));
+        send.accept(TestKafka.cloudEvent(topic, account, id, PROBE, "{}"));
+        send.accept(TestKafka.cloudEvent(topic, account, PROBE, "{}"));
         await().atMost(Duration.ofSeconds(20)).during(Duration.ofMillis(500))
-                .until(() -> of(registry, consumer, PROBE).count() == count + more);
-        return of(registry, consumer, PROBE);
+                .until(() -> of(registry, consumer, PROBE).count() == before.count() + 2);
+        double added = of(registry, consumer, PROBE).seconds() - before.seconds();
+        assertTrue(added >= 3.0, "3 s of delay among the two events: " + added);
     }
 }
