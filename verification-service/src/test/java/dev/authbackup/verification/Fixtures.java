@@ -136,6 +136,20 @@ public final class Fixtures {
         return id;
     }
 
+    /** Sends the step-up code of a verification to a confirmed proof (202); answers the code delivered. */
+    public static String sendStepUpCode(TestIssuer.Token token, String verificationId, String proofId, String value) {
+        int before = records(DELIVERIES, token.accountId(), "verification.code-delivery.v1").size();
+        given().header("Authorization", token.bearer()).contentType("application/json")
+                .body(Map.of("proofId", proofId, "value", value))
+                .post("/v1/verifications/" + verificationId + "/proof").then().statusCode(202);
+        return codeDelivery(token.accountId(), before + 1).get("code").asText();
+    }
+
+    /** A well-formed code that is not {@code code}. */
+    public static String wrongCode(String code) {
+        return code.equals("00000000") ? "11111111" : "00000000";
+    }
+
     /** Starts a verification and answers its id. */
     public static String startVerification(TestIssuer.Token token, UUID recoveryId, String ref, String device,
             String method) {

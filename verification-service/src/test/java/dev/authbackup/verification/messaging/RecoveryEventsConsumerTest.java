@@ -125,17 +125,14 @@ class RecoveryEventsConsumerTest {
         String proofId = Fixtures.addConfirmedProof(alice, "email", "alice@example.com");
         UUID recovery = Fixtures.startRecovery(alice.accountId(), "dev-1", new Entry("p1", "personal", "verification"));
         String id = Fixtures.startVerification(alice, recovery, "p1", "dev-1", "password_and_proof");
-        given().header("Authorization", alice.bearer()).contentType("application/json")
-                .body(Map.of("proofId", proofId, "value", "alice@example.com"))
-                .post("/v1/verifications/" + id + "/proof").then().statusCode(202);
-        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
+        String code = Fixtures.sendStepUpCode(alice, id, proofId, "alice@example.com");
         Fixtures.send("recovery.cancelled.v1", alice.accountId(), UUID.randomUUID().toString(), Map.of(
                 "recoveryId", recovery.toString(), "accountId", alice.accountId(), "deviceId", "dev-1",
                 "cancelledAt", Instant.now().toString()));
         await().atMost(Duration.ofSeconds(30)).until(() -> "cancelled".equals(
                 TestDatabase.scalar("SELECT status FROM verification WHERE id = ?::uuid", id)));
         // The live code went with its verification: a guess is not a wrong code (422) but an ended verification.
-        for (String typed : List.of(code.equals("00000000") ? "11111111" : "00000000", code)) {
+        for (String typed : List.of(Fixtures.wrongCode(code), code)) {
             given().header("Authorization", alice.bearer()).contentType("application/json")
                     .body(Map.of("code", typed)).post("/v1/verifications/" + id + "/code").then().statusCode(410)
                     .body("type", equalTo(PROBLEM + "verification-expired"));

@@ -83,7 +83,8 @@ class CodeSecrecyTest {
         String proofId = added.path("id");
         String confirmCode = Fixtures.codeDelivery(alice.accountId(), 1).get("code").asText();
         codes.add(confirmCode);
-        post(alice, "/v1/security-info/" + proofId + "/confirm", Map.of("code", wrong(confirmCode)), bodies);
+        post(alice, "/v1/security-info/" + proofId + "/confirm", Map.of("code", Fixtures.wrongCode(confirmCode)),
+                bodies);
         post(alice, "/v1/security-info/" + proofId + "/confirm", Map.of("code", confirmCode), bodies);
         bodies.add(given().header("Authorization", alice.bearer()).get("/v1/security-info").asString());
 
@@ -94,7 +95,7 @@ class CodeSecrecyTest {
         post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "alice@example.com"), bodies);
         String stepUpCode = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
         codes.add(stepUpCode);
-        post(alice, "/v1/verifications/" + id + "/code", Map.of("code", wrong(stepUpCode)), bodies);
+        post(alice, "/v1/verifications/" + id + "/code", Map.of("code", Fixtures.wrongCode(stepUpCode)), bodies);
         Response verified = post(alice, "/v1/verifications/" + id + "/code", Map.of("code", stepUpCode), bodies);
         assertEquals(200, verified.statusCode(), "the path went through: the checks below are about real codes");
         bodies.add(given().header("Authorization", alice.bearer()).get("/v1/verifications/" + id).asString());
@@ -125,9 +126,5 @@ class CodeSecrecyTest {
         bodies.add(response.asString());
         bodies.add(response.getHeaders().toString());
         return response;
-    }
-
-    private static String wrong(String code) {
-        return code.equals("00000000") ? "11111111" : "00000000";
     }
 }

@@ -68,10 +68,8 @@ class PasswordAndProofTest {
         String proofId = (String) given().header("Authorization", alice.bearer()).get("/v1/security-info")
                 .then().extract().path("[0].id");
         String id = Fixtures.startVerification(alice, recovery, "p1", DEVICE, "password_and_proof");
-        post(alice, "/v1/verifications/" + id + "/proof", Map.of("proofId", proofId, "value", "kate.smith@outlook.com"))
-                .statusCode(202);
-        String code = Fixtures.codeDelivery(alice.accountId(), 2).get("code").asText();
-        return new CodeSent(id, code, code.equals("00000000") ? "11111111" : "00000000");
+        String code = Fixtures.sendStepUpCode(alice, id, proofId, "kate.smith@outlook.com");
+        return new CodeSent(id, code, Fixtures.wrongCode(code));
     }
 
     /** A recovery with one personal entry needing verification, and a confirmed email: ready to verify. */

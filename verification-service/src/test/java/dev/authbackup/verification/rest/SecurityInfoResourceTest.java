@@ -58,7 +58,7 @@ class SecurityInfoResourceTest {
         assertEquals("confirm_security_info", delivery.get("purpose").asText());
         String code = delivery.get("code").asText();
 
-        String wrong = code.equals("00000000") ? "11111111" : "00000000";
+        String wrong = Fixtures.wrongCode(code);
         given().header("Authorization", alice.bearer()).contentType("application/json").body(Map.of("code", wrong))
                 .post("/v1/security-info/" + id + "/confirm").then().statusCode(422)
                 .body("type", equalTo(PROBLEM + "invalid-code")).body("attemptsRemaining", equalTo(4));
