@@ -101,11 +101,20 @@ overview = dashboard(
         panel(17, "Event delay p50 by consumer", "timeseries", 12, 34, 12, 8,
               [('histogram_quantile(0.5, sum by (consumer, le) (rate(authbackup_events_delay_seconds_bucket{job=~"$job"}[$__rate_interval])))',
                 "{{consumer}}")], "s"),
-        row(20, "Runtime", 42),
-        panel(21, "Instances up", "stat", 0, 43, 6, 6, [('sum by (job) (up{job=~"$job"})', "{{job}}")]),
-        panel(22, "Heap used by instance", "timeseries", 6, 43, 9, 6,
+        panel(18, "A hop's legs, p50: outbox relay (producer) and Kafka transit (consumer)", "timeseries", 0, 42, 24, 8,
+              [('histogram_quantile(0.5, sum by (job, le) (rate(authbackup_outbox_relay_delay_seconds_bucket{job=~"$job"}[$__rate_interval])))',
+                "relay {{job}}"),
+               ('histogram_quantile(0.5, sum by (consumer, le) (rate(authbackup_events_transit_seconds_bucket{job=~"$job"}[$__rate_interval])))',
+                "Kafka → {{consumer}}")], "s",
+              description="Where a hop's time goes. Relay: from the state change until Kafka acknowledged the event "
+                          "(commit, wake-up, relay round, acks). Transit: from the send until the consumer took the "
+                          "record (broker, fetch, the consumer's queue). The rest of the event delay above is the "
+                          "consumer's own transaction."),
+        row(20, "Runtime", 50),
+        panel(21, "Instances up", "stat", 0, 51, 6, 6, [('sum by (job) (up{job=~"$job"})', "{{job}}")]),
+        panel(22, "Heap used by instance", "timeseries", 6, 51, 9, 6,
               [('sum by (job, instance) (jvm_memory_used_bytes{job=~"$job", area="heap"})', "{{job}} {{instance}}")], "bytes"),
-        panel(23, "CPU by instance", "timeseries", 15, 43, 9, 6,
+        panel(23, "CPU by instance", "timeseries", 15, 51, 9, 6,
               [('max by (job, instance) (process_cpu_usage{job=~"$job"})', "{{job}} {{instance}}")], "percentunit"),
     ])
 

@@ -1,6 +1,7 @@
 package dev.authbackup.testsupport;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,16 @@ public record EventDelays(long count, double seconds) {
 
     /** Now: how many events were applied, with how many seconds of delay in all (0 and 0 before the first). */
     public static EventDelays of(MeterRegistry registry, String consumer, String type) {
-        Timer timer = registry.find("authbackup.events.delay").tags("consumer", consumer, "type", type).timer();
+        return read(registry, "authbackup.events.delay", consumer, type);
+    }
+
+    /** Now: how many records were taken from Kafka, with how many seconds of transit in all. */
+    public static EventDelays transit(MeterRegistry registry, String consumer, String type) {
+        return read(registry, "authbackup.events.transit", consumer, type);
+    }
+
+    private static EventDelays read(MeterRegistry registry, String name, String consumer, String type) {
+        Timer timer = registry.find(name).tags("consumer", consumer, "type", type).timer();
         return timer == null ? new EventDelays(0, 0) : new EventDelays(timer.count(), timer.totalTime(TimeUnit.SECONDS));
     }
 
@@ -31,11 +41,13 @@ public record EventDelays(long count, double seconds) {
      * Shows that {@code consumer} (reading {@code topic}) measures each applied event's delay once, from its
      * {@code ce_time}: {@code send}s a probe that occurred 3 s ago (say the relay was behind), a redelivered copy of it
      * and one more probe, then waits until two delays were counted and the count holds for half a second (the copy,
-     * counted, would show within it), with at least those 3 s among them.
+     * counted, would show within it), with at least those 3 s among them. Its Kafka leg ({@code authbackup.events.transit})
+     * counts all three records, each from its send: the 3 s before it are not Kafka's.
      */
     public static void assertMeasuredOncePerEvent(MeterRegistry registry, String consumer, String topic,
             Consumer<ProducerRecord<String, String>> send) {
         EventDelays before = of(registry, consumer, PROBE);
+        EventDelays transitBefore = transit(registry, consumer, PROBE);
         String account = "delay-" + UUID.randomUUID();
         String id = UUID.randomUUID().toString();
         send.accept(TestKafka.occurredAt(TestKafka.cloudEvent(topic, account, id, PROBE, "{}"),
@@ -46,5 +58,10 @@ public record EventDelays(long count, double seconds) {
                 .until(() -> of(registry, consumer, PROBE).count() == before.count() + 2);
         double added = of(registry, consumer, PROBE).seconds() - before.seconds();
         assertTrue(added >= 3.0, "3 s of delay among the two events: " + added);
+        EventDelays transitAfter = transit(registry, consumer, PROBE);
+        assertEquals(transitBefore.count() + 3, transitAfter.count(), "transit counts every record, the copy too");
+        double transitAdded = transitAfter.seconds() - transitBefore.seconds();
+        assertTrue(transitAdded < added - 2.0, "the 3 s before the send are the relay's, not Kafka's: transit "
+                + transitAdded + " s of " + added + " s of delay");
     }
 }

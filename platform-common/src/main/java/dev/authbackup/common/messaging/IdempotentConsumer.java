@@ -4,6 +4,7 @@ import static dev.authbackup.common.messaging.CloudEventHeaders.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.authbackup.common.metrics.HopTimers;
 import dev.authbackup.common.security.AccountId;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -49,7 +50,9 @@ import org.jboss.logging.Logger;
  * SQL client share one transaction and one inbox insert, instead of a transaction (and a commit) each.
  *
  * <p>Each applied event's delay, from its {@code ce_time} (the producing service's state change) until its effect here,
- * is the {@code authbackup.events.delay} timer: the outbox relay, Kafka and this consumer, i.e. one hop of a saga.
+ * is the {@code authbackup.events.delay} timer: the outbox relay, Kafka and this consumer, i.e. one hop of a saga. Its
+ * Kafka leg, from the record's timestamp (the relay's send) until this consumer took the record, is
+ * {@code authbackup.events.transit}, counted for every record read, redelivered copies too.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -62,16 +65,13 @@ public class IdempotentConsumer {
             SELECT $1, id, type, now() FROM unnest($2::text[], $3::text[]) AS event(id, type)
             ON CONFLICT DO NOTHING RETURNING event_id""";
 
-    /** The delay histogram's buckets: a hop takes milliseconds when all is well, seconds to minutes while a part is down. */
-    private static final Duration[] DELAY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
-            30000, 60000, 300000).map(Duration::ofMillis).toArray(Duration[]::new);
-
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final Pool pool;
     private final Clock clock;
-    /** One delay timer per consumer and event type, built once. */
+    /** One delay timer and one transit timer per consumer and event type, built once. */
     private final Map<String, Timer> delays = new ConcurrentHashMap<>();
+    private final Map<String, Timer> transits = new ConcurrentHashMap<>();
 
     public IdempotentConsumer(ObjectMapper json, MeterRegistry registry, Pool pool, Clock clock) {
         this.json = json;
@@ -107,6 +107,7 @@ public class IdempotentConsumer {
             Supplier<Uni<Void>> onItsOwn;
             try {
                 event = read(record);
+                received(consumer, event, record.getTimestamp());
                 Write write = writes.apply(event);
                 if (write != null) {
                     run.add(new Pending(record, event, write));
@@ -204,6 +205,8 @@ public class IdempotentConsumer {
         } catch (PoisonEventException e) {
             return deadLetter(consumer, null, message, e);
         }
+        received(consumer, event, message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getTimestamp).orElse(null));
         return retried(Panache.withTransaction(() -> Panache.getSession()
                         .flatMap(session -> session.createNativeQuery("""
                                 INSERT INTO processed_event (consumer, event_id, event_type, processed_at)
@@ -237,18 +240,26 @@ public class IdempotentConsumer {
         registry.counter("authbackup.events.consumed", "consumer", consumer, "type", event.type(),
                 "outcome", outcome).increment();
         if ("applied".equals(outcome) && event.time() != null) {
-            // Clocks of two hosts: a skew can make it negative, which counts as no delay.
-            Duration delay = Duration.between(event.time().toInstant(), clock.instant());
-            delays.computeIfAbsent(consumer + ' ' + event.type(), ignored -> Timer.builder("authbackup.events.delay")
-                    .description("From an event's occurrence (ce_time) until its effect was written by this consumer: "
-                            + "outbox relay, Kafka and the consumer's transaction")
+            HopTimers.record(delays.computeIfAbsent(consumer + ' ' + event.type(), ignored -> HopTimers.builder(
+                    "authbackup.events.delay", "From an event's occurrence (ce_time) until its effect was written by "
+                            + "this consumer: outbox relay, Kafka and the consumer's transaction")
                     .tags("consumer", consumer, "type", event.type())
-                    .serviceLevelObjectives(DELAY_BUCKETS)
-                    .register(registry))
-                    .record(delay.isNegative() ? Duration.ZERO : delay);
+                    .register(registry)), Duration.between(event.time().toInstant(), clock.instant()));
         }
         LOG.debugf("%s %s event %s for %s", consumer, outcome, event.id(),
                 event.key() == null ? "-" : AccountId.logId(event.key()));
+    }
+
+    /** Kafka's leg of a hop: from the record's timestamp (the producer's send) until this consumer took the record. */
+    private void received(String consumer, IncomingEvent event, Instant sent) {
+        if (sent == null || sent.toEpochMilli() <= 0) {
+            return; // a record without a timestamp (-1)
+        }
+        HopTimers.record(transits.computeIfAbsent(consumer + ' ' + event.type(), ignored -> HopTimers.builder(
+                "authbackup.events.transit", "From an event's send to Kafka (the record's timestamp) until this "
+                        + "consumer took the record: the broker and the consumer's queue, one leg of authbackup.events.delay")
+                .tags("consumer", consumer, "type", event.type())
+                .register(registry)), Duration.between(sent, clock.instant()));
     }
 
     /** Reads the CloudEvents binary-mode headers and the JSON data; anything missing makes it poison. */

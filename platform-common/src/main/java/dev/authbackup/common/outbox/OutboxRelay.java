@@ -3,8 +3,10 @@ package dev.authbackup.common.outbox;
 import static dev.authbackup.common.messaging.CloudEventHeaders.*;
 
 import dev.authbackup.common.config.PlatformConfig;
+import dev.authbackup.common.metrics.HopTimers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -19,6 +21,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +47,9 @@ import org.jboss.logging.Logger;
  * {@code outbox_event} channel, which a trigger notifies at commit ({@code db/common/R__outbox_notify.sql}).
  * Polling every {@code authbackup.outbox.poll-interval} stays as the fallback (and covers a listener
  * connection lost with a database restart, which is re-established).
+ *
+ * <p>{@code authbackup.outbox.relay.delay} times each event from its state change ({@code occurred_at}) until the
+ * broker acknowledged it: the producing side of a hop (the commit, the wake-up, the round, Kafka's acks).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -57,6 +66,8 @@ public class OutboxRelay {
     private final String source;
     private final Counter published;
     private final Counter failures;
+    private final Timer relayDelay;
+    private final Clock clock;
     private final AtomicLong backlog = new AtomicLong();
     /** A round is in flight; a wake-up meanwhile sets {@link #again} instead of starting a second one. */
     private final AtomicBoolean inRound = new AtomicBoolean();
@@ -65,7 +76,7 @@ public class OutboxRelay {
     private volatile boolean running;
 
     public OutboxRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
-            PlatformConfig config, MeterRegistry registry) {
+            PlatformConfig config, MeterRegistry registry, Clock clock) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
@@ -75,6 +86,9 @@ public class OutboxRelay {
                 .description("Events the outbox relay delivered to Kafka").register(registry);
         this.failures = Counter.builder("authbackup.outbox.relay.failures")
                 .description("Relay rounds that failed and will be retried").register(registry);
+        this.relayDelay = HopTimers.builder("authbackup.outbox.relay.delay", "From an event's state change "
+                + "(occurred_at) until Kafka acknowledged it: the producing side of a hop").register(registry);
+        this.clock = clock;
         registry.gauge("authbackup.outbox.backlog", backlog);
     }
 
@@ -157,11 +171,13 @@ public class OutboxRelay {
                 .execute(Tuple.of(config.outbox().batchSize(), RELAY_LOCK))
                 .flatMap(rows -> {
                     List<UUID> ids = new ArrayList<>();
+                    List<OffsetDateTime> occurred = new ArrayList<>();
                     List<Uni<Void>> sends = new ArrayList<>();
                     long pending = 0;
                     for (Row row : rows) {
                         pending = row.getLong("backlog");
                         ids.add(row.getUUID("id"));
+                        occurred.add(row.getOffsetDateTime("occurred_at"));
                         sends.add(emitter.sendMessage(toMessage(row)));
                     }
                     backlog.set(pending);
@@ -170,6 +186,10 @@ public class OutboxRelay {
                     }
                     // Sent in order on one idempotent producer: per-partition order is kept.
                     return Uni.join().all(sends).andFailFast()
+                            .invoke(acked -> {
+                                Instant now = clock.instant();
+                                occurred.forEach(at -> HopTimers.record(relayDelay, Duration.between(at.toInstant(), now)));
+                            })
                             .flatMap(acked -> connection
                                     .preparedQuery("DELETE FROM outbox_event WHERE id = ANY($1)")
                                     .execute(Tuple.of(ids.toArray(new UUID[0]))))
