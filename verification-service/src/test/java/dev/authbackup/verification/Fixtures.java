@@ -157,4 +157,15 @@ public final class Fixtures {
                 .body(Map.of("recoveryId", recoveryId.toString(), "entryRef", ref, "deviceId", device, "method", method))
                 .post("/v1/verifications").then().statusCode(201).extract().path("id");
     }
+
+    /** A password_and_proof verification of entry p1 of a recovery on dev-1, with a confirmed email proof to type. */
+    public record StepUp(String proofId, UUID recovery, String verificationId) {
+    }
+
+    /** Sets up {@link StepUp} for {@code token}'s account, proving {@code email}. */
+    public static StepUp stepUp(TestIssuer.Token token, String email) {
+        String proofId = addConfirmedProof(token, "email", email);
+        UUID recovery = startRecovery(token.accountId(), "dev-1", new Entry("p1", "personal", "verification"));
+        return new StepUp(proofId, recovery, startVerification(token, recovery, "p1", "dev-1", "password_and_proof"));
+    }
 }

@@ -107,9 +107,9 @@ public class IdempotentConsumer {
             Supplier<Uni<Void>> onItsOwn;
             try {
                 event = read(record);
-                received(consumer, event, record.getTimestamp());
                 Write write = writes.apply(event);
                 if (write != null) {
+                    received(consumer, event, record.getTimestamp()); // one alone is counted by consume
                     run.add(new Pending(record, event, write));
                     continue;
                 }

@@ -13,10 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.recovery.domain.RecoverySaga;
+import dev.authbackup.testsupport.EventDelays;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.testsupport.TestKafka;
 import dev.authbackup.testsupport.TopicRecording;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -44,6 +46,9 @@ class RecoverySagaTest {
 
     @Inject
     RecoverySaga saga;
+
+    @Inject
+    MeterRegistry registry;
 
     @BeforeAll
     static void cleanDatabase() {
@@ -105,9 +110,13 @@ class RecoverySagaTest {
                 "SELECT count(*) FROM backup_projection WHERE account_id = ?", alice.accountId()) == 1);
         UUID recovery = started(alice, "ios", "iphone-B");
 
+        EventDelays transitBefore = EventDelays.transit(registry, BackupEventsConsumer.CONSUMER, "backup.released.v1");
         send("backup.events", alice, "backup.released.v1", released(alice, recovery, "iphone-B"));
         awaitState(alice, recovery, "in_progress", "awaiting_verification", "awaiting_device_credential",
                 "awaiting_verification", "restored", "restored");
+        // Applied on its own within its batch (not with the projection's writes): its Kafka leg is counted once.
+        assertEquals(transitBefore.count() + 1,
+                EventDelays.transit(registry, BackupEventsConsumer.CONSUMER, "backup.released.v1").count());
 
         verified(alice, recovery, "personal-push", "iphone-B");
         awaitState(alice, recovery, "in_progress", "verified", "awaiting_device_credential",

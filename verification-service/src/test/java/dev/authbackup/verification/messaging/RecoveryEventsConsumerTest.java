@@ -122,9 +122,10 @@ class RecoveryEventsConsumerTest {
     @Test
     void aCodeOfARecoveryThatEndedIsGoneWrongOrRight() {
         TestIssuer.Token alice = TestIssuer.token();
-        String proofId = Fixtures.addConfirmedProof(alice, "email", "alice@example.com");
-        UUID recovery = Fixtures.startRecovery(alice.accountId(), "dev-1", new Entry("p1", "personal", "verification"));
-        String id = Fixtures.startVerification(alice, recovery, "p1", "dev-1", "password_and_proof");
+        Fixtures.StepUp stepUp = Fixtures.stepUp(alice, "alice@example.com");
+        String proofId = stepUp.proofId();
+        UUID recovery = stepUp.recovery();
+        String id = stepUp.verificationId();
         String code = Fixtures.sendStepUpCode(alice, id, proofId, "alice@example.com");
         Fixtures.send("recovery.cancelled.v1", alice.accountId(), UUID.randomUUID().toString(), Map.of(
                 "recoveryId", recovery.toString(), "accountId", alice.accountId(), "deviceId", "dev-1",

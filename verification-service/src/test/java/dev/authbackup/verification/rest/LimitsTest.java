@@ -69,9 +69,9 @@ class LimitsTest {
     @Test
     void atMostTenFailedVerificationsPerAccountAndWindow() {
         TestIssuer.Token alice = TestIssuer.token();
-        String proofId = Fixtures.addConfirmedProof(alice, "email", "alice@example.com");
-        UUID recovery = Fixtures.startRecovery(alice.accountId(), "dev-1", new Entry("p1", "personal", "verification"));
-        String id = Fixtures.startVerification(alice, recovery, "p1", "dev-1", "password_and_proof");
+        Fixtures.StepUp stepUp = Fixtures.stepUp(alice, "alice@example.com");
+        String proofId = stepUp.proofId();
+        String id = stepUp.verificationId();
         String pending = post(alice, "/v1/security-info", Map.of("type", "phone", "value", "+15550100002"))
                 .then().statusCode(201).extract().path("id");
 
@@ -97,9 +97,9 @@ class LimitsTest {
     @Test
     void concurrentFailuresNeverOvershootTheLimit() throws Exception {
         TestIssuer.Token alice = TestIssuer.token();
-        String proofId = Fixtures.addConfirmedProof(alice, "email", "alice@example.com");
-        UUID recovery = Fixtures.startRecovery(alice.accountId(), "dev-1", new Entry("p1", "personal", "verification"));
-        String id = Fixtures.startVerification(alice, recovery, "p1", "dev-1", "password_and_proof");
+        Fixtures.StepUp stepUp = Fixtures.stepUp(alice, "alice@example.com");
+        String proofId = stepUp.proofId();
+        String id = stepUp.verificationId();
         String bearer = alice.bearer();
         int attempts = 16;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
