@@ -106,9 +106,10 @@ overview = dashboard(
                 "relay {{job}}"),
                ('histogram_quantile(0.5, sum by (consumer, le) (rate(authbackup_events_transit_seconds_bucket{job=~"$job"}[$__rate_interval])))',
                 "Kafka → {{consumer}}")], "s",
-              description="Where a hop's time goes. Relay: from the state change until Kafka acknowledged the event "
-                          "(commit, wake-up, relay round, acks). Transit: from the send until the consumer took the "
-                          "record (broker, fetch, the consumer's queue). The rest of the event delay above is the "
+              description="Where a hop's time goes, roughly. Relay: from the state change until Kafka acknowledged "
+                          "the event (commit, wake-up, relay round, acks). Transit: from the send until the consumer "
+                          "took the record with its batch (broker, fetch, queue). The two overlap by the send's ack, "
+                          "and percentiles do not add up; what the event delay has beyond both is mostly the "
                           "consumer's own transaction."),
         row(20, "Runtime", 50),
         panel(21, "Instances up", "stat", 0, 51, 6, 6, [('sum by (job) (up{job=~"$job"})', "{{job}}")]),

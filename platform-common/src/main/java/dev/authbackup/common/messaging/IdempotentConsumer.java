@@ -51,8 +51,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Each applied event's delay, from its {@code ce_time} (the producing service's state change) until its effect here,
  * is the {@code authbackup.events.delay} timer: the outbox relay, Kafka and this consumer, i.e. one hop of a saga. Its
- * Kafka leg, from the record's timestamp (the relay's send) until this consumer took the record, is
- * {@code authbackup.events.transit}, counted for every record read, redelivered copies too.
+ * Kafka leg, from the record's timestamp (the relay's send) until this consumer took the record (with its batch), is
+ * {@code authbackup.events.transit}, counted for every readable record with a timestamp, redelivered copies too.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -100,6 +100,7 @@ public class IdempotentConsumer {
     public Uni<Void> consumeBatch(String consumer, KafkaRecordBatch<String, String> batch,
             Function<IncomingEvent, Write> writes, Function<IncomingEvent, Uni<Void>> alone) {
         Context context = Vertx.currentContext();
+        Instant taken = clock.instant(); // the whole batch was taken from Kafka now, the events going alone too
         Uni<Void> done = Uni.createFrom().voidItem();
         List<Pending> run = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
@@ -107,13 +108,14 @@ public class IdempotentConsumer {
             Supplier<Uni<Void>> onItsOwn;
             try {
                 event = read(record);
+                received(consumer, event, record.getTimestamp(), taken);
                 Write write = writes.apply(event);
                 if (write != null) {
-                    received(consumer, event, record.getTimestamp()); // one alone is counted by consume
                     run.add(new Pending(record, event, write));
                     continue;
                 }
-                onItsOwn = () -> consume(consumer, record, alone);
+                IncomingEvent readAlready = event;
+                onItsOwn = () -> apply(consumer, record, readAlready, alone);
             } catch (PoisonEventException e) {
                 IncomingEvent poison = event;
                 onItsOwn = () -> deadLetter(consumer, poison, record, e);
@@ -206,7 +208,13 @@ public class IdempotentConsumer {
             return deadLetter(consumer, null, message, e);
         }
         received(consumer, event, message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(IncomingKafkaRecordMetadata::getTimestamp).orElse(null));
+                .map(IncomingKafkaRecordMetadata::getTimestamp).orElse(null), clock.instant());
+        return apply(consumer, message, event, effect);
+    }
+
+    /** {@link #consume} of an event already read (and its transit counted). */
+    private Uni<Void> apply(String consumer, Message<String> message, IncomingEvent event,
+            Function<IncomingEvent, Uni<Void>> effect) {
         return retried(Panache.withTransaction(() -> Panache.getSession()
                         .flatMap(session -> session.createNativeQuery("""
                                 INSERT INTO processed_event (consumer, event_id, event_type, processed_at)
@@ -251,7 +259,7 @@ public class IdempotentConsumer {
     }
 
     /** Kafka's leg of a hop: from the record's timestamp (the producer's send) until this consumer took the record. */
-    private void received(String consumer, IncomingEvent event, Instant sent) {
+    private void received(String consumer, IncomingEvent event, Instant sent, Instant taken) {
         if (sent == null || sent.toEpochMilli() <= 0) {
             return; // a record without a timestamp (-1)
         }
@@ -259,7 +267,7 @@ public class IdempotentConsumer {
                 "authbackup.events.transit", "From an event's send to Kafka (the record's timestamp) until this "
                         + "consumer took the record: the broker and the consumer's queue, one leg of authbackup.events.delay")
                 .tags("consumer", consumer, "type", event.type())
-                .register(registry)), Duration.between(sent, clock.instant()));
+                .register(registry)), Duration.between(sent, taken));
     }
 
     /** Reads the CloudEvents binary-mode headers and the JSON data; anything missing makes it poison. */

@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 /**
- * The timers of an event's hop between services, with one set of buckets so that their legs add up on a dashboard:
+ * The timers of an event's hop between services, with one set of buckets so that they compare on a dashboard:
  * {@code authbackup.outbox.relay.delay} (state change to the broker's acknowledgement, producing side),
  * {@code authbackup.events.transit} (send to Kafka until the consumer took the record) and
- * {@code authbackup.events.delay} (state change until the consumer's effect was written: the whole hop).
+ * {@code authbackup.events.delay} (state change until the consumer's effect was written: the whole hop). The legs
+ * overlap by the producer's send until Kafka's ack (the record's timestamp is taken at the send), and percentiles of
+ * different timers do not add up: they show where the time goes, roughly.
  */
 public final class HopTimers {
 

@@ -172,13 +172,15 @@ public class OutboxRelay {
                 .flatMap(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     List<OffsetDateTime> occurred = new ArrayList<>();
+                    Instant[] acked = new Instant[rows.size()];
                     List<Uni<Void>> sends = new ArrayList<>();
                     long pending = 0;
                     for (Row row : rows) {
                         pending = row.getLong("backlog");
+                        int index = ids.size();
                         ids.add(row.getUUID("id"));
                         occurred.add(row.getOffsetDateTime("occurred_at"));
-                        sends.add(emitter.sendMessage(toMessage(row)));
+                        sends.add(emitter.sendMessage(toMessage(row)).invoke(() -> acked[index] = clock.instant()));
                     }
                     backlog.set(pending);
                     if (ids.isEmpty()) {
@@ -186,14 +188,14 @@ public class OutboxRelay {
                     }
                     // Sent in order on one idempotent producer: per-partition order is kept.
                     return Uni.join().all(sends).andFailFast()
-                            .invoke(acked -> {
-                                Instant now = clock.instant();
-                                occurred.forEach(at -> HopTimers.record(relayDelay, Duration.between(at.toInstant(), now)));
-                            })
-                            .flatMap(acked -> connection
+                            .flatMap(all -> connection
                                     .preparedQuery("DELETE FROM outbox_event WHERE id = ANY($1)")
                                     .execute(Tuple.of(ids.toArray(new UUID[0]))))
                             .map(deleted -> {
+                                // Counted where published is: not for a round whose sends or DELETE failed (it is retried).
+                                for (int i = 0; i < acked.length; i++) {
+                                    HopTimers.record(relayDelay, Duration.between(occurred.get(i).toInstant(), acked[i]));
+                                }
                                 published.increment(ids.size());
                                 backlog.addAndGet(-ids.size());
                                 return ids.size();
