@@ -248,11 +248,9 @@ public class IdempotentConsumer {
         registry.counter("authbackup.events.consumed", "consumer", consumer, "type", event.type(),
                 "outcome", outcome).increment();
         if ("applied".equals(outcome) && event.time() != null) {
-            HopTimers.record(delays.computeIfAbsent(consumer + ' ' + event.type(), ignored -> HopTimers.builder(
-                    "authbackup.events.delay", "From an event's occurrence (ce_time) until its effect was written by "
-                            + "this consumer: outbox relay, Kafka and the consumer's transaction")
-                    .tags("consumer", consumer, "type", event.type())
-                    .register(registry)), Duration.between(event.time().toInstant(), clock.instant()));
+            HopTimers.record(hopTimer(delays, "authbackup.events.delay", "From an event's occurrence (ce_time) until "
+                    + "its effect was written by this consumer: outbox relay, Kafka and the consumer's transaction",
+                    consumer, event), Duration.between(event.time().toInstant(), clock.instant()));
         }
         LOG.debugf("%s %s event %s for %s", consumer, outcome, event.id(),
                 event.key() == null ? "-" : AccountId.logId(event.key()));
@@ -263,11 +261,17 @@ public class IdempotentConsumer {
         if (sent == null || sent.toEpochMilli() <= 0) {
             return; // a record without a timestamp (-1)
         }
-        HopTimers.record(transits.computeIfAbsent(consumer + ' ' + event.type(), ignored -> HopTimers.builder(
-                "authbackup.events.transit", "From an event's send to Kafka (the record's timestamp) until this "
-                        + "consumer took the record: the broker and the consumer's queue, one leg of authbackup.events.delay")
+        HopTimers.record(hopTimer(transits, "authbackup.events.transit", "From an event's send to Kafka (the record's "
+                + "timestamp) until this consumer took the record: the broker and the consumer's queue, one leg of "
+                + "authbackup.events.delay", consumer, event), Duration.between(sent, taken));
+    }
+
+    /** The hop timer {@code name} of this consumer and the event's type, from {@code cache} (built once per pair). */
+    private Timer hopTimer(Map<String, Timer> cache, String name, String description, String consumer,
+            IncomingEvent event) {
+        return cache.computeIfAbsent(consumer + ' ' + event.type(), ignored -> HopTimers.builder(name, description)
                 .tags("consumer", consumer, "type", event.type())
-                .register(registry)), Duration.between(sent, taken));
+                .register(registry));
     }
 
     /** Reads the CloudEvents binary-mode headers and the JSON data; anything missing makes it poison. */

@@ -171,16 +171,16 @@ public class OutboxRelay {
                 .execute(Tuple.of(config.outbox().batchSize(), RELAY_LOCK))
                 .flatMap(rows -> {
                     List<UUID> ids = new ArrayList<>();
-                    List<OffsetDateTime> occurred = new ArrayList<>();
-                    Instant[] acked = new Instant[rows.size()];
+                    Duration[] waited = new Duration[rows.size()]; // each event's, from its state change to its ack
                     List<Uni<Void>> sends = new ArrayList<>();
                     long pending = 0;
                     for (Row row : rows) {
                         pending = row.getLong("backlog");
                         int index = ids.size();
+                        Instant occurred = row.getOffsetDateTime("occurred_at").toInstant();
                         ids.add(row.getUUID("id"));
-                        occurred.add(row.getOffsetDateTime("occurred_at"));
-                        sends.add(emitter.sendMessage(toMessage(row)).invoke(() -> acked[index] = clock.instant()));
+                        sends.add(emitter.sendMessage(toMessage(row))
+                                .invoke(() -> waited[index] = Duration.between(occurred, clock.instant())));
                     }
                     backlog.set(pending);
                     if (ids.isEmpty()) {
@@ -193,8 +193,8 @@ public class OutboxRelay {
                                     .execute(Tuple.of(ids.toArray(new UUID[0]))))
                             .map(deleted -> {
                                 // Counted where published is: not for a round whose sends or DELETE failed (it is retried).
-                                for (int i = 0; i < acked.length; i++) {
-                                    HopTimers.record(relayDelay, Duration.between(occurred.get(i).toInstant(), acked[i]));
+                                for (Duration each : waited) {
+                                    HopTimers.record(relayDelay, each);
                                 }
                                 published.increment(ids.size());
                                 backlog.addAndGet(-ids.size());
