@@ -1,13 +1,6 @@
--- Wakes the outbox relay as soon as a transaction that wrote events commits: NOTIFY is delivered at
--- commit (and not at all on rollback), once per transaction and channel. The relay's polling stays as
--- the fallback for a lost listener connection.
-CREATE OR REPLACE FUNCTION outbox_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('outbox_event', '');
-    RETURN NULL;
-END
-$$;
-
+-- No trigger wakes the outbox relay any more. A statement trigger NOTIFYing at every outbox insert made each
+-- such commit take PostgreSQL's one notification lock from its pre-commit until its commit record was flushed,
+-- so the upload path's commits ran one at a time on the whole server. Outbox.java now NOTIFYs in the insert
+-- of an ORM transaction, and wakes the local relay when a SQL-client (upload) transaction completes.
 DROP TRIGGER IF EXISTS outbox_event_notify ON outbox_event;
-CREATE TRIGGER outbox_event_notify AFTER INSERT ON outbox_event
-    FOR EACH STATEMENT EXECUTE FUNCTION outbox_event_notify();
+DROP FUNCTION IF EXISTS outbox_event_notify();

@@ -56,6 +56,15 @@ public final class TestDatabase {
         }
     }
 
+    /** A session of its own, for a test that holds something (a lock) while the service works; close it. */
+    public static Connection session() {
+        try {
+            return connect();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot connect to the test database: " + e.getMessage(), e);
+        }
+    }
+
     /** The first column of the first row of a query, or null when it returns no row. */
     public static Object scalar(String sql, Object... params) {
         try (Connection connection = connect(); var statement = connection.prepareStatement(sql)) {

@@ -29,6 +29,10 @@ public interface PlatformConfig {
         @WithDefault("100ms")
         Duration pollInterval();
 
+        /** How soon the relay tries again when another replica's relay held the lock (its round may end any moment). */
+        @WithDefault("20ms")
+        Duration lockRetry();
+
         /** How long the relay waits after a failure (broker or database down) before trying again. */
         @WithDefault("1s")
         Duration retryDelay();

@@ -43,9 +43,11 @@ import org.jboss.logging.Logger;
  * <p>One relay per service database sends at a time (a transaction-scoped advisory lock), so that
  * several replicas never reorder one account's events.
  *
- * <p>A round starts as soon as a transaction that wrote events commits: the relay listens on the
- * {@code outbox_event} channel, which a trigger notifies at commit ({@code db/common/R__outbox_notify.sql}).
- * Polling every {@code authbackup.outbox.poll-interval} stays as the fallback (and covers a listener
+ * <p>A round starts as soon as a transaction that wrote events commits: an ORM transaction NOTIFYs the
+ * {@code outbox_event} channel, on which every replica's relay listens; a SQL-client transaction wakes its own
+ * process's relay when it completes ({@link Outbox} says why). A relay that finds another replica's round holding the
+ * lock tries again after {@code authbackup.outbox.lock-retry}, so an event committed meanwhile does not wait for the
+ * next poll. Polling every {@code authbackup.outbox.poll-interval} stays as the fallback (and covers a listener
  * connection lost with a database restart, which is re-established).
  *
  * <p>{@code authbackup.outbox.relay.delay} times each event from its state change ({@code occurred_at}) until the
@@ -56,8 +58,10 @@ public class OutboxRelay {
 
     public static final String CHANNEL = "outbox";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    /** Any constant works: it only has to be the same for every replica of one service. */
-    private static final long RELAY_LOCK = 0x6f7574626f78L;
+    /** The advisory lock of a relay round. Any constant works: it only has to be the same for every replica of one service. */
+    public static final long RELAY_LOCK = 0x6f7574626f78L;
+    /** What a round answers when another replica held the relay lock. */
+    static final int LOCK_BUSY = -1;
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
@@ -105,7 +109,7 @@ public class OutboxRelay {
     }
 
     /** Starts a round now, or right after the one in flight. */
-    private void wake() {
+    void wake() {
         if (!running) {
             return;
         }
@@ -116,7 +120,8 @@ public class OutboxRelay {
         vertx.cancelTimer(timer);
         again.set(false);
         relayOnce().subscribe().with(
-                sent -> next(sent >= config.outbox().batchSize() || again.get() ? 0 : config.outbox().pollInterval().toMillis()),
+                sent -> next(sent == LOCK_BUSY ? config.outbox().lockRetry().toMillis()
+                        : sent >= config.outbox().batchSize() || again.get() ? 0 : config.outbox().pollInterval().toMillis()),
                 failure -> {
                     if (!running) {
                         inRound.set(false);
@@ -153,21 +158,27 @@ public class OutboxRelay {
         }, failure -> vertx.setTimer(config.outbox().retryDelay().toMillis(), id -> listen()));
     }
 
-    /** Sends one batch; answers how many events were delivered. */
+    /** Sends one batch; answers how many events were delivered, or {@link #LOCK_BUSY}. */
     public Uni<Integer> relayOnce() {
         return pool.withTransaction(this::sendBatch);
     }
 
     /**
      * One statement takes the relay lock and reads the batch (one round trip less on every hop). The lock is
-     * tried once (a volatile CTE is evaluated once); without it no row comes back.
+     * tried once (a volatile CTE is evaluated once); without it the one row that comes back has no event.
+     *
+     * <p>The same statement makes the round's commit asynchronous ({@code synchronous_commit} off for this
+     * transaction only): the commit does not wait for its WAL flush, and the upload commits do not queue behind it for
+     * theirs. A crash can undo only the DELETE of events already sent, which are then sent again, and consumers
+     * deduplicate by event id: delivery stays at least once, and no event is lost.
      */
     private Uni<Integer> sendBatch(SqlConnection connection) {
         return connection.preparedQuery("""
-                WITH relay AS (SELECT pg_try_advisory_xact_lock($2) AS locked)
-                SELECT id, topic, message_key, type, subject, occurred_at, payload,
-                       count(*) OVER () AS backlog
-                FROM outbox_event, relay WHERE relay.locked ORDER BY seq LIMIT $1""")
+                WITH relay AS (SELECT pg_try_advisory_xact_lock($2) AS locked,
+                                      set_config('synchronous_commit', 'off', true) AS commit_mode)
+                SELECT relay.locked, e.* FROM relay LEFT JOIN LATERAL (
+                    SELECT id, topic, message_key, type, subject, occurred_at, payload, count(*) OVER () AS backlog
+                      FROM outbox_event WHERE relay.locked ORDER BY seq LIMIT $1) e ON true""")
                 .execute(Tuple.of(config.outbox().batchSize(), RELAY_LOCK))
                 .flatMap(rows -> {
                     List<UUID> ids = new ArrayList<>();
@@ -175,6 +186,12 @@ public class OutboxRelay {
                     List<Uni<Void>> sends = new ArrayList<>();
                     long pending = 0;
                     for (Row row : rows) {
+                        if (!row.getBoolean("locked")) {
+                            return Uni.createFrom().item(LOCK_BUSY); // another replica's round: try again shortly
+                        }
+                        if (row.getUUID("id") == null) {
+                            break; // locked, and nothing to send
+                        }
                         pending = row.getLong("backlog");
                         int index = ids.size();
                         Instant occurred = row.getOffsetDateTime("occurred_at").toInstant();
