@@ -41,6 +41,10 @@ public interface PlatformConfig {
         @WithDefault("200")
         int batchSize();
 
+        /** The relay vacuums the outbox after this many deleted events (0: never, autovacuum alone). */
+        @WithDefault("10000")
+        int vacuumEvery();
+
         /** Whether the relay runs in this process (off in a unit test of one handler). */
         @WithDefault("true")
         boolean enabled();
