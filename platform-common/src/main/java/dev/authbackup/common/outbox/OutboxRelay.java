@@ -46,8 +46,8 @@ import org.jboss.logging.Logger;
  * <p>A round starts as soon as a transaction that wrote events commits: an ORM transaction NOTIFYs the
  * {@code outbox_event} channel, on which every replica's relay listens; a SQL-client transaction wakes its own
  * process's relay when it completes ({@link Outbox} says why). A relay that finds another replica's round holding the
- * lock tries again after {@code authbackup.outbox.lock-retry}, so an event committed meanwhile does not wait for the
- * next poll. Polling every {@code authbackup.outbox.poll-interval} stays as the fallback (and covers a listener
+ * lock tries again after {@code authbackup.outbox.lock-retry} (doubling while it stays taken), so an event committed
+ * meanwhile does not wait for the next poll. Polling every {@code authbackup.outbox.poll-interval} stays as the fallback (and covers a listener
  * connection lost with a database restart, which is re-established).
  *
  * <p>{@code authbackup.outbox.relay.delay} times each event from its state change ({@code occurred_at}) until the
@@ -79,6 +79,9 @@ public class OutboxRelay {
     /** Events deleted since the last vacuum of the outbox; {@code vacuuming} while one runs. */
     private final AtomicLong deletedSinceVacuum = new AtomicLong();
     private final AtomicBoolean vacuuming = new AtomicBoolean();
+    /** How long to wait after finding the lock taken: authbackup.outbox.lock-retry, doubling up to the poll interval. */
+    private volatile long busyDelay;
+    private volatile boolean backingOff;
     private volatile long timer = -1;
     private volatile boolean running;
 
@@ -97,6 +100,7 @@ public class OutboxRelay {
                 + "(occurred_at) until Kafka acknowledged it: the producing side of a hop").register(registry);
         this.clock = clock;
         registry.gauge("authbackup.outbox.backlog", backlog);
+        this.busyDelay = config.outbox().lockRetry().toMillis();
     }
 
     void start(@Observes StartupEvent event) {
@@ -113,7 +117,7 @@ public class OutboxRelay {
 
     /** Starts a round now, or right after the one in flight. */
     void wake() {
-        if (!running) {
+        if (!running || backingOff) {
             return;
         }
         if (!inRound.compareAndSet(false, true)) {
@@ -125,8 +129,24 @@ public class OutboxRelay {
         relayOnce().subscribe().with(
                 sent -> {
                     vacuumAfter(sent);
-                    next(sent == LOCK_BUSY ? config.outbox().lockRetry().toMillis()
-                            : sent >= config.outbox().batchSize() || again.get() ? 0 : config.outbox().pollInterval().toMillis());
+                    if (sent == LOCK_BUSY) {
+                        // Another replica's round: tried again sooner than a poll, backing off up to one. Wake-ups
+                        // meanwhile wait for the retry (which finds their events), so that a stream of commits does
+                        // not turn into a stream of empty rounds against a lock that stays taken.
+                        long delay = busyDelay;
+                        busyDelay = Math.min(2 * busyDelay, config.outbox().pollInterval().toMillis());
+                        backingOff = true;
+                        inRound.set(false);
+                        if (running) {
+                            timer = vertx.setTimer(delay, id -> {
+                                backingOff = false;
+                                wake();
+                            });
+                        }
+                    } else {
+                        busyDelay = config.outbox().lockRetry().toMillis();
+                        next(sent >= config.outbox().batchSize() ? 0 : config.outbox().pollInterval().toMillis(), true);
+                    }
                 },
                 failure -> {
                     if (!running) {
@@ -136,13 +156,18 @@ public class OutboxRelay {
                     failures.increment();
                     LOG.warnf("Outbox relay round failed, retrying in %s: %s", config.outbox().retryDelay(),
                             failure.getMessage());
-                    next(config.outbox().retryDelay().toMillis());
+                    next(config.outbox().retryDelay().toMillis(), false);
                 });
     }
 
-    private void next(long delayMillis) {
+    /**
+     * Ends a round: the next one after {@code delayMillis}, or at once when {@code wokenMeanwhile} and a wake-up came
+     * during the round. {@code again} is read after {@code inRound} is down: a wake-up before that set it (its CAS
+     * failed), one after that starts its own round, so none is lost.
+     */
+    private void next(long delayMillis, boolean wokenMeanwhile) {
         inRound.set(false);
-        if (delayMillis == 0) {
+        if (delayMillis == 0 || wokenMeanwhile && again.get()) {
             wake();
         } else if (running) {
             timer = vertx.setTimer(delayMillis, id -> wake());
@@ -154,7 +179,8 @@ public class OutboxRelay {
      * a row inserted and deleted; until a vacuum, its dead index entry stays in the way of every round's scan. On a
      * PostgreSQL without autovacuum (a CI server's) the round's read of an empty outbox grew to 5 ms and 655 buffers
      * after 1.5 million uploads; under load autovacuum's pace (a minute apart) lets the same pile up between its runs.
-     * {@code SKIP_LOCKED}: while another replica's vacuum runs, this one is skipped.
+     * {@code SKIP_LOCKED}: while another replica's vacuum runs, this one is skipped. {@code TRUNCATE false}: cutting
+     * the empty pages off the end of a mostly empty table would lock it against the uploads' inserts.
      */
     private void vacuumAfter(int sent) {
         int every = config.outbox().vacuumEvery();
@@ -162,7 +188,7 @@ public class OutboxRelay {
             return;
         }
         deletedSinceVacuum.set(0);
-        pool.query("VACUUM (SKIP_LOCKED) outbox_event").execute().subscribe().with(
+        pool.query("VACUUM (SKIP_LOCKED, TRUNCATE false) outbox_event").execute().subscribe().with(
                 done -> vacuuming.set(false),
                 failure -> {
                     vacuuming.set(false);
