@@ -47,8 +47,8 @@ import org.jboss.logging.Logger;
  * {@code outbox_event} channel, on which every replica's relay listens; a SQL-client transaction wakes its own
  * process's relay when it completes ({@link Outbox} says why). A relay that finds another replica's round holding the
  * lock tries again after {@code authbackup.outbox.lock-retry} (doubling while it stays taken), so an event committed
- * meanwhile does not wait for the next poll. Polling every {@code authbackup.outbox.poll-interval} stays as the fallback (and covers a listener
- * connection lost with a database restart, which is re-established).
+ * meanwhile does not wait for the next poll. Polling every {@code authbackup.outbox.poll-interval} stays as the
+ * fallback (and covers a listener connection lost with a database restart, which is re-established).
  *
  * <p>{@code authbackup.outbox.relay.delay} times each event from its state change ({@code occurred_at}) until the
  * broker acknowledged it: the producing side of a hop (the commit, the wake-up, the round, Kafka's acks).
@@ -58,7 +58,7 @@ public class OutboxRelay {
 
     public static final String CHANNEL = "outbox";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    /** The advisory lock of a relay round. Any constant works: it only has to be the same for every replica of one service. */
+    /** The advisory lock of a relay round. Any constant works: it only has to be the same for every replica. */
     public static final long RELAY_LOCK = 0x6f7574626f78L;
     /** What a round answers when another replica held the relay lock. */
     static final int LOCK_BUSY = -1;
@@ -79,7 +79,7 @@ public class OutboxRelay {
     /** Events deleted since the last vacuum of the outbox; {@code vacuuming} while one runs. */
     private final AtomicLong deletedSinceVacuum = new AtomicLong();
     private final AtomicBoolean vacuuming = new AtomicBoolean();
-    /** How long to wait after finding the lock taken: authbackup.outbox.lock-retry, doubling up to the poll interval. */
+    /** How long to wait after finding the lock taken: lock-retry, doubling up to the poll interval. */
     private volatile long busyDelay;
     private volatile boolean backingOff;
     private volatile long timer = -1;
@@ -184,7 +184,8 @@ public class OutboxRelay {
      */
     private void vacuumAfter(int sent) {
         int every = config.outbox().vacuumEvery();
-        if (sent <= 0 || every <= 0 || deletedSinceVacuum.addAndGet(sent) < every || !vacuuming.compareAndSet(false, true)) {
+        if (sent <= 0 || every <= 0 || deletedSinceVacuum.addAndGet(sent) < every
+                || !vacuuming.compareAndSet(false, true)) {
             return;
         }
         deletedSinceVacuum.set(0);
