@@ -51,8 +51,7 @@ public class Outbox {
     public Uni<UUID> publish(String topic, String key, String type, String subject, Object data) {
         return Panache.currentTransaction().flatMap(tx -> {
             if (tx == null) {
-                return Uni.createFrom().failure(new IllegalStateException(
-                        "An outbox event must be written inside the transaction of its state change"));
+                return outsideATransaction();
             }
             OutboxEvent event;
             try {
@@ -65,14 +64,14 @@ public class Outbox {
                     WITH woken AS (SELECT pg_notify('outbox_event', ''))
                     INSERT INTO outbox_event (id, topic, message_key, type, subject, occurred_at, payload)
                     SELECT :id, :topic, :key, :type, :subject, :occurred, :payload FROM woken""")
-                    .setParameter("id", event.id)
-                    .setParameter("topic", event.topic)
-                    .setParameter("key", event.messageKey)
-                    .setParameter("type", event.type)
-                    .setParameter("subject", event.subject)
-                    .setParameter("occurred", event.occurredAt)
-                    .setParameter("payload", event.payload)
-                    .executeUpdate()).replaceWith(event.id);
+                    .setParameter("id", event.id())
+                    .setParameter("topic", event.topic())
+                    .setParameter("key", event.messageKey())
+                    .setParameter("type", event.type())
+                    .setParameter("subject", event.subject())
+                    .setParameter("occurred", event.occurredAt())
+                    .setParameter("payload", event.payload())
+                    .executeUpdate()).replaceWith(event.id());
         });
     }
 
@@ -85,31 +84,28 @@ public class Outbox {
         OutboxEvent event = event(topic, key, type, subject, data);
         Transaction open = transaction.transaction();
         if (open == null) {
-            return Uni.createFrom().failure(new IllegalStateException(
-                    "An outbox event must be written inside the transaction of its state change"));
+            return outsideATransaction();
         }
         open.completion().subscribe().with(committed -> relay.wake(), rolledBack -> { });
         return transaction.preparedQuery("""
                 INSERT INTO outbox_event (id, topic, message_key, type, subject, occurred_at, payload)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)""")
-                .execute(Tuple.from(new Object[] {event.id, event.topic, event.messageKey, event.type, event.subject,
-                        event.occurredAt, event.payload}))
-                .replaceWith(event.id);
+                .execute(Tuple.from(new Object[] {event.id(), event.topic(), event.messageKey(), event.type(),
+                        event.subject(), event.occurredAt(), event.payload()}))
+                .replaceWith(event.id());
+    }
+
+    private static Uni<UUID> outsideATransaction() {
+        return Uni.createFrom().failure(new IllegalStateException(
+                "An outbox event must be written inside the transaction of its state change"));
     }
 
     private OutboxEvent event(String topic, String key, String type, String subject, Object data) {
-        OutboxEvent event = new OutboxEvent();
-        event.id = UUID.randomUUID();
-        event.topic = topic;
-        event.messageKey = key;
-        event.type = type;
-        event.subject = subject;
-        event.occurredAt = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         try {
-            event.payload = json.writeValueAsString(data);
+            return new OutboxEvent(UUID.randomUUID(), topic, key, type, subject,
+                    OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), json.writeValueAsString(data));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Event data is not serialisable", e);
         }
-        return event;
     }
 }
