@@ -128,7 +128,6 @@ public class OutboxRelay {
         again.set(false);
         relayOnce().subscribe().with(
                 sent -> {
-                    vacuumAfter(sent);
                     if (sent == LOCK_BUSY) {
                         // Another replica's round: tried again sooner than a poll, backing off up to one. Wake-ups
                         // meanwhile wait for the retry (which finds their events), so that a stream of commits does
@@ -136,14 +135,9 @@ public class OutboxRelay {
                         long delay = busyDelay;
                         busyDelay = Math.min(2 * busyDelay, config.outbox().pollInterval().toMillis());
                         backingOff = true;
-                        inRound.set(false);
-                        if (running) {
-                            timer = vertx.setTimer(delay, id -> {
-                                backingOff = false;
-                                wake();
-                            });
-                        }
+                        next(delay, false);
                     } else {
+                        vacuumAfter(sent);
                         busyDelay = config.outbox().lockRetry().toMillis();
                         next(sent >= config.outbox().batchSize() ? 0 : config.outbox().pollInterval().toMillis(), true);
                     }
@@ -163,15 +157,20 @@ public class OutboxRelay {
     /**
      * Ends a round: the next one after {@code delayMillis}, or at once when {@code wokenMeanwhile} and a wake-up came
      * during the round. {@code again} is read after {@code inRound} is down: a wake-up before that set it (its CAS
-     * failed), one after that starts its own round, so none is lost.
+     * failed), one after that starts its own round, so none is lost. The next round ends a back-off.
      */
     private void next(long delayMillis, boolean wokenMeanwhile) {
         inRound.set(false);
         if (delayMillis == 0 || wokenMeanwhile && again.get()) {
-            wake();
+            nextRound();
         } else if (running) {
-            timer = vertx.setTimer(delayMillis, id -> wake());
+            timer = vertx.setTimer(delayMillis, id -> nextRound());
         }
+    }
+
+    private void nextRound() {
+        backingOff = false;
+        wake();
     }
 
     /**
@@ -184,7 +183,7 @@ public class OutboxRelay {
      */
     private void vacuumAfter(int sent) {
         int every = config.outbox().vacuumEvery();
-        if (sent <= 0 || every <= 0 || deletedSinceVacuum.addAndGet(sent) < every
+        if (sent == 0 || every <= 0 || deletedSinceVacuum.addAndGet(sent) < every
                 || !vacuuming.compareAndSet(false, true)) {
             return;
         }
