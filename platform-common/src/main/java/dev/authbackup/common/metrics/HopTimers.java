@@ -14,9 +14,12 @@ import java.util.stream.Stream;
  */
 public final class HopTimers {
 
-    /** A hop takes milliseconds when all is well, seconds to minutes while a part is down. */
-    private static final Duration[] BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
-            30000, 60000, 300000).map(Duration::ofMillis).toArray(Duration[]::new);
+    /**
+     * A hop takes milliseconds when all is well, seconds to minutes while a part is down. Fine below 250 ms, where
+     * the saga's goal lies (p99 200 ms over five hops), so that a histogram can tell a 30 ms hop from a 90 ms one.
+     */
+    private static final Duration[] BUCKETS = Stream.of(1, 2, 5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200, 250,
+            500, 1000, 2500, 5000, 10000, 30000, 60000, 300000).map(Duration::ofMillis).toArray(Duration[]::new);
 
     private HopTimers() {
     }
