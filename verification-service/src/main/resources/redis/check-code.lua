@@ -18,5 +18,6 @@ if code[1] == ARGV[3] then
 end
 if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 local w = redis.call('HINCRBY', KEYS[2], 'w', 1)
+if #ARGV > 6 then redis.call('XADD', KEYS[3], '*', unpack(ARGV, 7)) end
 if w >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[2]) end
 return {'wrong', w}

@@ -95,6 +95,16 @@ public final class Fixtures {
                 .filter(r -> subject.equals(TestKafka.header(r, "ce_subject"))).findFirst().orElseThrow());
     }
 
+    /**
+     * The number of audit rows {@code sql} counts, once it reaches {@code atLeast}: refused attempts reach the table
+     * from their Redis stage a moment after the answer (AuditStage).
+     */
+    public static long auditRows(long atLeast, String sql, Object... params) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> TestDatabase.count(sql, params) >= atLeast);
+        return TestDatabase.count(sql, params);
+    }
+
     /** One entry of a recovery.started.v1. */
     public record Entry(String ref, String kind, String requirement) {
     }

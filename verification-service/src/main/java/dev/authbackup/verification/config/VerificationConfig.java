@@ -40,6 +40,23 @@ public interface VerificationConfig {
 
     Limits limits();
 
+    AuditStaging audit();
+
+    /** Refused attempts' audit rows, staged in a Redis stream on their way to the table. */
+    interface AuditStaging {
+        /** How long a replica waits after a row is staged before it moves a batch: rows staged meanwhile join it. */
+        @WithDefault("50ms")
+        Duration linger();
+
+        /** How often each replica moves staged rows and claims those another replica read but never wrote. */
+        @WithDefault("1s")
+        Duration drainInterval();
+
+        /** How long a row may stay read-but-not-written by a replica (one that died) before another claims it. */
+        @WithDefault("30s")
+        Duration claimAfter();
+    }
+
     /** Fixed-window limits kept in Redis. */
     interface Limits {
         @WithDefault("5")

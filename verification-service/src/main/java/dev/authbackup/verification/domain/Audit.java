@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
@@ -46,13 +45,15 @@ public class Audit {
 
     private final Clock clock;
     private final Pool pool;
+    private final AuditStage stage;
     /** Refused attempts whose rows wait for the next batch; {@code writing} while a batch is being written. */
     private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    public Audit(Clock clock, Pool pool) {
+    public Audit(Clock clock, Pool pool, AuditStage stage) {
         this.clock = clock;
         this.pool = pool;
+        this.stage = stage;
     }
 
     /** Adds a row inside the current transaction (with the state change it records). */
@@ -86,22 +87,49 @@ public class Audit {
     }
 
     /**
-     * Adds a row on its own, committed apart from any transaction: for refused attempts, whose own transaction
-     * rolled back or never began. Rows from attempts refused at the same time are committed together (group
-     * commit): while one batch is being written the next ones wait, and the next batch takes all of them in one
-     * round trip and one commit. Under a storm of wrong codes this is what keeps the audit from being the limit;
-     * alone, a row is written at once. Each caller goes on only when its row is committed (or failed).
+     * Adds a row on its own, apart from any transaction: for refused attempts, whose own transaction rolled back or
+     * never began. The row is staged in Redis ({@link AuditStage}) and moved to the table in batches, so a storm of
+     * wrong codes does not wait for PostgreSQL commits: staged, it is as durable as the wrong-guess counts it
+     * records, which live in the same Redis. With Redis unreachable it is written here directly (those refusals are
+     * the 503s of a Redis outage). The caller goes on once the row is staged or written (or both failed).
      */
     public Uni<Void> recordAlone(String accountId, String action, String outcome, UUID verificationId,
             UUID subjectId, String method) {
+        AuditRow row = row(accountId, action, outcome, verificationId, subjectId, method);
+        return stage.stage(row).onFailure().recoverWithUni(() -> writeNow(row));
+    }
+
+    /**
+     * Audits a refused attempt ({@link #recordAlone}), unless the refusal is a wrong code: the code check staged that
+     * row itself, with the wrong guess it records ({@link ChallengeStore#checkCode}).
+     */
+    public Uni<Void> refused(String accountId, String action, ProblemException problem, UUID verificationId,
+            UUID subjectId, String method) {
+        if (VerificationProblems.INVALID_CODE.equals(problem.type())) {
+            return Uni.createFrom().voidItem();
+        }
+        return recordAlone(accountId, action, problem.type(), verificationId, subjectId, method);
+    }
+
+    /** A row for an attempt made now. */
+    public AuditRow row(String accountId, String action, String outcome, UUID verificationId, UUID subjectId,
+            String method) {
+        return new AuditRow(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), accountId, action, outcome,
+                verificationId, subjectId, method);
+    }
+
+    /**
+     * Writes a row now, in a batch with the others refused meanwhile (group commit): while one batch is being
+     * written the next ones wait, and the next batch takes all of them in one statement and one commit.
+     */
+    private Uni<Void> writeNow(AuditRow row) {
         return Uni.createFrom().emitter(emitter -> {
-            waiting.add(new Pending(Tuple.from(Arrays.asList(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
-                    accountId, action, outcome, verificationId, subjectId, method)), emitter, Vertx.currentContext()));
+            waiting.add(new Pending(row, emitter, Vertx.currentContext()));
             writeNextBatch();
         });
     }
 
-    private record Pending(Tuple row, UniEmitter<? super Void> caller, Context context) {
+    private record Pending(AuditRow row, UniEmitter<? super Void> caller, Context context) {
         void done(Throwable failure) {
             Runnable answer = failure == null ? () -> caller.complete(null) : () -> caller.fail(failure);
             if (context == null) {
@@ -127,11 +155,7 @@ public class Audit {
             }
             return;
         }
-        // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction, one commit.
-        pool.preparedQuery("""
-                INSERT INTO verification_audit (at, account_id, action, outcome, verification_id, subject_id, method)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)""")
-                .executeBatch(batch.stream().map(Pending::row).toList())
+        insert(pool, batch.stream().map(Pending::row).toList(), null)
                 .subscribe().with(rows -> finish(batch, null), failure -> finish(batch, failure));
     }
 
@@ -139,5 +163,39 @@ public class Audit {
         writing.set(false);
         batch.forEach(pending -> pending.done(failure));
         writeNextBatch();
+    }
+
+    /**
+     * Inserts {@code rows} in one statement (one implicit transaction). {@code stagedIds}: each row's stream entry id,
+     * or null for rows that were not staged; a row whose entry id is already in the table is skipped.
+     */
+    static Uni<Void> insert(Pool pool, List<AuditRow> rows, List<String> stagedIds) {
+        int n = rows.size();
+        OffsetDateTime[] at = new OffsetDateTime[n];
+        String[] account = new String[n];
+        String[] action = new String[n];
+        String[] outcome = new String[n];
+        UUID[] verification = new UUID[n];
+        UUID[] subject = new UUID[n];
+        String[] method = new String[n];
+        String[] staged = new String[n];
+        for (int i = 0; i < n; i++) {
+            AuditRow row = rows.get(i);
+            at[i] = row.at();
+            account[i] = row.accountId();
+            action[i] = row.action();
+            outcome[i] = row.outcome();
+            verification[i] = row.verificationId();
+            subject[i] = row.subjectId();
+            method[i] = row.method();
+            staged[i] = stagedIds == null ? null : stagedIds.get(i);
+        }
+        return pool.preparedQuery("""
+                INSERT INTO verification_audit (at, account_id, action, outcome, verification_id, subject_id, method, staged_id)
+                SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[],
+                                     $7::text[], $8::text[])
+                ON CONFLICT (staged_id) DO NOTHING""")
+                .execute(Tuple.from(new Object[] {at, account, action, outcome, verification, subject, method, staged}))
+                .replaceWithVoid();
     }
 }

@@ -3,8 +3,6 @@ package dev.authbackup.verification.domain;
 import dev.authbackup.verification.domain.VerificationProblems.Limit;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -30,7 +28,7 @@ public class ChallengeStore {
     private static final String PREFIX = "verification:";
 
     /** Takes one unit of a limit if one is left: 0, or the milliseconds until the window resets. */
-    static final String TAKE = """
+    static final RedisScript TAKE = RedisScript.of("""
             local n = tonumber(redis.call('GET', KEYS[1]) or '0')
             if n >= tonumber(ARGV[1]) then
               local ttl = redis.call('PTTL', KEYS[1])
@@ -38,26 +36,27 @@ public class ChallengeStore {
               return ttl
             end
             if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-            return 0""";
+            return 0""");
 
     /** Gives back a unit taken by TAKE (an attempt that turned out not to be a failure). */
-    static final String GIVE_BACK = """
+    static final RedisScript GIVE_BACK = RedisScript.of("""
             local n = tonumber(redis.call('GET', KEYS[1]) or '0')
             if n > 0 then redis.call('DECR', KEYS[1]) end
-            return 0""";
+            return 0""");
 
     /** Stores a new code hash for a challenge, with its account; the wrong-guess count of the challenge is kept. */
-    static final String STORE_CODE = """
+    static final RedisScript STORE_CODE = RedisScript.of("""
             redis.call('HSET', KEYS[1], 'h', ARGV[1], 'a', ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1""";
+            return 1""");
 
     /**
      * Checks a typed code against a challenge in one round trip. With no live code of this account's it answers
      * {gone}, and the caller asks the database why; with the account's failure limit used up {limited, ms until the
      * window resets}; with the right code it deletes the code (of concurrent correct submissions exactly one gets
      * {matched}); with a wrong one it takes a unit of the failure limit and counts the guess, burning the code at the
-     * maximum: {wrong, wrong guesses so far}. So a wrong code, the path of a brute-force attempt, needs no database
+     * maximum: {wrong, wrong guesses so far}, and adds the attempt's audit row to the stage ({@link AuditStage}) in the
+     * same step, so the row is exactly as durable as the count it records. So a wrong code, the path of a brute-force attempt, needs no database
      * read: a code lives only while its challenge is open (its TTL ends with the challenge's, and a challenge that
      * ends otherwise deletes it).
      *
@@ -67,7 +66,7 @@ public class ChallengeStore {
      * constant time. The script is a resource of its own, so that {@code ./platform bench stepup} runs the same one
      * through redis-benchmark.
      */
-    static final String CHECK_CODE = script("redis/check-code.lua");
+    static final RedisScript CHECK_CODE = RedisScript.of(script("redis/check-code.lua"));
 
     /** How a typed code fared: {@link #wrongGuesses} counts the wrong guesses so far (with {@code WRONG}). */
     public record CodeCheck(Outcome outcome, int wrongGuesses) {
@@ -97,10 +96,12 @@ public class ChallengeStore {
 
     private final ReactiveRedisDataSource redis;
     private final VerificationMetrics metrics;
+    private final AuditStage stage;
 
-    public ChallengeStore(ReactiveRedisDataSource redis, VerificationMetrics metrics) {
+    public ChallengeStore(ReactiveRedisDataSource redis, VerificationMetrics metrics, AuditStage stage) {
         this.redis = redis;
         this.metrics = metrics;
+        this.stage = stage;
     }
 
     /** The Redis key of a challenge's code: {@code purpose} is "step-up" or "security-info". */
@@ -136,13 +137,17 @@ public class ChallengeStore {
 
     /**
      * Checks {@code typedHash} against {@code account}'s live code at {@code codeKey}; fails with 429 and Retry-After
-     * when the account's {@code limit} is used up (then nothing is counted). {@code ownerChecked}: the database said
+     * when the account's {@code limit} is used up (then nothing is counted). A wrong guess stages {@code wrongGuess},
+     * its audit row. {@code ownerChecked}: the database said
      * the challenge is this account's, so a code that names no account may be bound to it.
      */
     public Uni<CodeCheck> checkCode(Limit limit, String account, int max, Duration window, String codeKey,
-            String typedHash, int maxWrong, boolean ownerChecked) {
-        return call("EVAL", CHECK_CODE, "2", limitKey(limit, account), codeKey, Integer.toString(max),
-                Long.toString(window.toMillis()), typedHash, Integer.toString(maxWrong), account, ownerChecked ? "1" : "0")
+            String typedHash, int maxWrong, boolean ownerChecked, AuditRow wrongGuess) {
+        List<String> args = new ArrayList<>(List.of(limitKey(limit, account), codeKey, AuditStage.STREAM,
+                Integer.toString(max), Long.toString(window.toMillis()), typedHash, Integer.toString(maxWrong), account,
+                ownerChecked ? "1" : "0"));
+        args.addAll(AuditStage.fields(wrongGuess));
+        return call(CHECK_CODE.run(redis, 3, args.toArray(String[]::new)))
                 .map(answer -> {
                     String outcome = answer.get(0).toString();
                     int value = answer.get(1).toInteger();
@@ -154,36 +159,37 @@ public class ChallengeStore {
                         case "gone" -> new CodeCheck(CodeCheck.Outcome.GONE, 0);
                         case "unbound" -> new CodeCheck(CodeCheck.Outcome.UNBOUND, 0);
                         case "matched" -> new CodeCheck(CodeCheck.Outcome.MATCHED, 0);
-                        case "wrong" -> new CodeCheck(CodeCheck.Outcome.WRONG, value);
+                        case "wrong" -> {
+                            stage.moveSoon();
+                            yield new CodeCheck(CodeCheck.Outcome.WRONG, value);
+                        }
                         default -> throw new IllegalStateException("unexpected answer from the code check: " + outcome);
                     };
                 });
     }
 
     public Uni<Void> delete(String... keys) {
-        return call("DEL", keys).replaceWithVoid();
+        return call(redis.execute("DEL", keys)).replaceWithVoid();
     }
 
     /** Makes a challenge's code uncheckable, keeping its wrong-guess count (a code that was never sent). */
     public Uni<Void> forgetCode(String key) {
-        return call("HDEL", key, "h", "a").replaceWithVoid();
+        return call(redis.execute("HDEL", key, "h", "a")).replaceWithVoid();
     }
 
-    private Uni<Response> eval(String script, String key, String... args) {
-        List<String> all = new ArrayList<>(List.of(script, "1", key));
-        all.addAll(List.of(args));
-        return call("EVAL", all.toArray(String[]::new));
+    private Uni<Response> eval(RedisScript script, String key, String... args) {
+        String[] keyAndArgs = new String[args.length + 1];
+        keyAndArgs[0] = key;
+        System.arraycopy(args, 0, keyAndArgs, 1, args.length);
+        return call(script.run(redis, 1, keyAndArgs));
     }
 
-    private Uni<Response> call(String command, String... args) {
-        // Continue on the caller's Vert.x context: the reactive Hibernate session of the request is bound to it.
-        Context context = Vertx.currentContext();
-        Uni<Response> response = redis.execute(command, args)
-                .onFailure().transform(failure -> {
-                    LOG.warnf("Redis unavailable (%s): failing closed", failure.getClass().getSimpleName());
-                    return VerificationProblems.redisUnavailable();
-                });
-        return context == null ? response : response.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    /** Any Redis failure fails closed; the answer comes back on the caller's context. */
+    private static Uni<Response> call(Uni<Response> command) {
+        return CallerContext.resume(command.onFailure().transform(failure -> {
+            LOG.warnf("Redis unavailable (%s): failing closed", failure.getClass().getSimpleName());
+            return VerificationProblems.redisUnavailable();
+        }));
     }
 
     private static String digest(String scope) {

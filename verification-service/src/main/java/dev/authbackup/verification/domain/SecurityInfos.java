@@ -114,7 +114,9 @@ public class SecurityInfos {
                 .flatMap(proof -> challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
                                 config.limits().failureWindow(), key,
                                 crypto.hash(PURPOSE, id.toString(), code == null ? "" : code.trim()), config.maxWrongCodes(),
-                                true) // the proof is this account's (above)
+                                true, // the proof is this account's (above)
+                                audit.row(account.value(), Audit.SECURITY_INFO_CONFIRM, VerificationProblems.INVALID_CODE, null,
+                                        id, null))
                         .flatMap(check -> switch (check.outcome()) {
                             case MATCHED -> confirmed(account, proof);
                             case GONE, UNBOUND -> Uni.createFrom().failure(VerificationProblems.expired(
@@ -193,7 +195,7 @@ public class SecurityInfos {
     private Uni<Void> refused(AccountId account, String action, Throwable failure, UUID subject) {
         ProblemException problem = (ProblemException) failure;
         LOG.infof("%s refused (%s) for %s", action, problem.type(), account.logId());
-        return audit.recordAlone(account.value(), action, problem.type(), null, subject, null).onFailure().recoverWithNull();
+        return audit.refused(account.value(), action, problem, null, subject, null).onFailure().recoverWithNull();
     }
 
     private OffsetDateTime now() {

@@ -276,7 +276,8 @@ public class Verifications {
     private Uni<Verification> checkCode(AccountId account, UUID id, String typed, boolean ownerChecked) {
         return challenges.checkCode(Limit.failures, account.value(), config.limits().failuresPerAccount(),
                         config.limits().failureWindow(), ChallengeStore.codeKey(STEP_UP, id), typed, config.maxWrongCodes(),
-                        ownerChecked)
+                        ownerChecked, audit.row(account.value(), Audit.CODE, VerificationProblems.INVALID_CODE, id, null,
+                                Verification.PASSWORD_AND_PROOF))
                 .flatMap(check -> switch (check.outcome()) {
                     case MATCHED -> openFor(account, id, Verification.PASSWORD_AND_PROOF, Verification.CODE_SENT)
                             .flatMap(v -> verified(account, v, null));
@@ -403,8 +404,7 @@ public class Verifications {
         // Concatenated rather than infof: a storm of wrong codes logs this line each time, and String.format's parsing
         // was 2.8 % of the CPU (JFR).
         LOG.info(action + " refused (" + problem.type() + ") for " + account.logId());
-        return audit.recordAlone(account.value(), action, problem.type(), verificationId, null, method)
-                .onFailure().recoverWithNull();
+        return audit.refused(account.value(), action, problem, verificationId, null, method).onFailure().recoverWithNull();
     }
 
     private static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {

@@ -138,7 +138,7 @@ class ActivationCodeTest {
                 .body("type", equalTo(PROBLEM + "invalid-activation-code"));
         assertEquals("activation_required", TestDatabase.scalar("SELECT status FROM verification WHERE id = ?::uuid", verification));
         assertNull(TestDatabase.scalar("SELECT used_at FROM activation_code WHERE tenant = ?", tenant));
-        assertEquals(3, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid "
+        assertEquals(3, Fixtures.auditRows(3, "SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid "
                 + "AND outcome = 'invalid-activation-code'", verification));
         // The right one still works afterwards.
         redeem(user, verification, tenant, "KATE@contoso.com", code).statusCode(200);

@@ -114,7 +114,7 @@ class CodeSecrecyTest {
             assertFalse(Fixtures.records(Fixtures.EVENTS, alice.accountId(), null).stream()
                     .anyMatch(r -> r.value().contains(code)), "a code on verification.events");
         }
-        assertTrue(TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ?", alice.accountId()) >= 6,
+        assertTrue(Fixtures.auditRows(6, "SELECT count(*) FROM verification_audit WHERE account_id = ?", alice.accountId()) >= 6,
                 "every attempt is audited");
         // The proof value is not logged either, only hashed account ids.
         assertFalse(LOG_LINES.stream().anyMatch(l -> l.contains("alice@example.com") || l.contains(alice.accountId())));

@@ -85,7 +85,7 @@ class LimitsTest {
         assertTooManyAttempts(post(alice, "/v1/security-info/" + pending + "/confirm", Map.of("code", "12345678")),
                 "failures");
         assertEquals("proof_required", TestDatabase.scalar("SELECT status FROM verification WHERE id = ?::uuid", id));
-        assertEquals(2, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
+        assertEquals(2, Fixtures.auditRows(2, "SELECT count(*) FROM verification_audit WHERE account_id = ? "
                 + "AND outcome = 'too-many-attempts'", alice.accountId()));
 
         await().atMost(Duration.ofSeconds(WINDOW * 3L)).pollInterval(Duration.ofMillis(500)).until(() ->
@@ -122,7 +122,7 @@ class LimitsTest {
         pool.shutdown();
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         // Refusals at the same moment share the audit's batches (group commit): still exactly one row each.
-        assertEquals(attempts, TestDatabase.count("""
+        assertEquals(attempts, Fixtures.auditRows(attempts, """
                 SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid AND action = 'verification.proof'""",
                 id));
         // Only meaningful if all of them fell into one window; on a machine too slow for that, say so.

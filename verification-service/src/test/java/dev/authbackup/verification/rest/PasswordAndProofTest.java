@@ -147,7 +147,7 @@ class PasswordAndProofTest {
                     .body("type", equalTo(PROBLEM + "insufficient-user-authentication"));
         }
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM verification WHERE account_id = ?", alice.accountId()));
-        assertEquals(2, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
+        assertEquals(2, Fixtures.auditRows(2, "SELECT count(*) FROM verification_audit WHERE account_id = ? "
                 + "AND action = 'verification.start' AND outcome = 'insufficient-user-authentication'", alice.accountId()));
     }
 
@@ -212,7 +212,7 @@ class PasswordAndProofTest {
                     .body("type", equalTo(PROBLEM + "proof-mismatch"));
         }
         assertEquals("proof_required", status(id));
-        assertEquals(3, TestDatabase.count("""
+        assertEquals(3, Fixtures.auditRows(3, """
                 SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid AND action = 'verification.proof'
                 AND outcome = 'proof-mismatch'""", id));
         // Case and spaces do not matter: the stored value is normalised.
@@ -280,6 +280,12 @@ class PasswordAndProofTest {
         assertEquals("burned", failed.get("reason").asText());
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid "
                 + "AND action = 'verification.code' AND outcome = 'success'", id));
+        // Each wrong code is audited once, by the code check itself (staged with the wrong guess it records).
+        assertEquals(5, Fixtures.auditRows(5, "SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid "
+                + "AND action = 'verification.code' AND outcome = 'invalid-code' AND staged_id IS NOT NULL "
+                + "AND method = 'password_and_proof' AND account_id = ?", id, alice.accountId()));
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE verification_id = ?::uuid "
+                + "AND action = 'verification.code' AND outcome = 'verification-expired'", id));
     }
 
     @Test

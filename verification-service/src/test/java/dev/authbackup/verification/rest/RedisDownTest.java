@@ -77,6 +77,9 @@ class RedisDownTest {
         assertEquals("code_sent", TestDatabase.scalar("SELECT status FROM verification WHERE id = ?", codeStep));
         assertEquals("activation_required", TestDatabase.scalar("SELECT status FROM verification WHERE id = ?", activationStep));
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM outbox_event WHERE message_key = ?", alice.accountId()));
+        // The refusals are audited all the same: with no Redis to stage them in, straight into the table.
+        assertEquals(4, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
+                + "AND outcome = 'service-unavailable' AND staged_id IS NULL", alice.accountId()));
         // Readiness says so too.
         given().get("/q/health/ready").then().statusCode(503);
     }

@@ -66,6 +66,9 @@ class SecurityInfoResourceTest {
                 .body("confirmed", contains(false));
         given().header("Authorization", alice.bearer()).contentType("application/json").body(Map.of("code", code))
                 .post("/v1/security-info/" + id + "/confirm").then().statusCode(200).body("confirmed", equalTo(true));
+        // The wrong code was audited once, staged by the code check; the confirmation in its own transaction.
+        assertEquals(1, Fixtures.auditRows(1, "SELECT count(*) FROM verification_audit WHERE subject_id = ?::uuid "
+                + "AND action = 'security-info.confirm' AND outcome = 'invalid-code' AND staged_id IS NOT NULL", id));
         given().header("Authorization", alice.bearer()).get("/v1/security-info").then().statusCode(200)
                 .body("$", hasSize(1)).body("[0].id", equalTo(id)).body("[0].type", equalTo("phone"))
                 .body("[0].hint", equalTo("+1******0001")).body("[0].confirmed", equalTo(true))
@@ -120,7 +123,7 @@ class SecurityInfoResourceTest {
         given().header("Authorization", stale.bearer()).delete("/v1/security-info/" + id).then().statusCode(401)
                 .body("type", equalTo(PROBLEM + "insufficient-user-authentication"));
         assertEquals(1, proofs(alice));
-        assertEquals(2, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
+        assertEquals(2, Fixtures.auditRows(2, "SELECT count(*) FROM verification_audit WHERE account_id = ? "
                 + "AND outcome = 'insufficient-user-authentication'", alice.accountId()));
         // Reading and confirming do not need one.
         given().header("Authorization", stale.bearer()).get("/v1/security-info").then().statusCode(200).body("$", hasSize(1));
