@@ -173,8 +173,8 @@ public class AuditStage {
                 .subscribe().with(count -> {
                     failing = false;
                     moving.set(false);
-                    if (count == BATCH) {
-                        move();
+                    if (count >= BATCH) {
+                        move(); // more are waiting
                     } else if (nudged) {
                         moveSoon();
                     }
