@@ -191,7 +191,8 @@ public class Audit {
             staged[i] = stagedIds == null ? null : stagedIds.get(i);
         }
         return pool.preparedQuery("""
-                INSERT INTO verification_audit (at, account_id, action, outcome, verification_id, subject_id, method, staged_id)
+                INSERT INTO verification_audit (at, account_id, action, outcome, verification_id, subject_id, method,
+                                                staged_id)
                 SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[],
                                      $7::text[], $8::text[])
                 ON CONFLICT (staged_id) DO NOTHING""")

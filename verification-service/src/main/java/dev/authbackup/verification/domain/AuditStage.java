@@ -64,7 +64,8 @@ public class AuditStage {
             end
             local entries = {}
             if ARGV[5] == '1' then
-              for _, e in ipairs(redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[4], '0-0', 'COUNT', ARGV[3])[2]) do
+              local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[4], '0-0', 'COUNT', ARGV[3])
+              for _, e in ipairs(claimed[2]) do
                 if e[2] then table.insert(entries, e) end
               end
               for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
@@ -104,11 +105,12 @@ public class AuditStage {
     public AuditStage(ReactiveRedisDataSource redis, Pool pool, Vertx vertx, VerificationConfig config,
             MeterRegistry registry) {
         this.redis = redis;
+        this.pool = pool;
         this.vertx = vertx;
         this.lingerMillis = Math.max(1, config.audit().linger().toMillis());
-        this.pool = pool;
         String host = System.getenv("HOSTNAME");
-        this.consumer = (host == null || host.isBlank() ? "verification-service" : host) + "-" + ProcessHandle.current().pid();
+        this.consumer = (host == null || host.isBlank() ? "verification-service" : host) + "-"
+                + ProcessHandle.current().pid();
         this.claimAfterMillis = Long.toString(config.audit().claimAfter().toMillis());
         registry.gauge("authbackup.audit.staged", staged);
     }
@@ -121,7 +123,8 @@ public class AuditStage {
     Uni<Void> stage(AuditRow row) {
         List<String> args = new ArrayList<>(List.of(STREAM, "*"));
         args.addAll(fields(row));
-        return CallerContext.resume(redis.execute("XADD", args.toArray(String[]::new)).invoke(this::moveSoon).replaceWithVoid());
+        return CallerContext.resume(redis.execute("XADD", args.toArray(String[]::new))
+                .invoke(this::moveSoon).replaceWithVoid());
     }
 
     /** A row as the field-value pairs of its stream entry (ids and method only when there are any). */
@@ -140,7 +143,8 @@ public class AuditStage {
         return fields;
     }
 
-    @Scheduled(every = "${verification.audit.drain-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${verification.audit.drain-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void round() {
         claimDue = true;
         move();
@@ -184,7 +188,8 @@ public class AuditStage {
                     }
                     if (!failing && !stopping) {
                         failing = true;
-                        LOG.warnf("Staged audit rows cannot be moved yet (%s); they wait in Redis", failure.getClass().getSimpleName());
+                        LOG.warnf("Staged audit rows cannot be moved yet (%s); they wait in Redis",
+                                failure.getClass().getSimpleName());
                     }
                     moving.set(false);
                 });
@@ -204,7 +209,8 @@ public class AuditStage {
                 ids.add(id);
             } catch (RuntimeException e) {
                 // Not one this service staged: left pending (claimed and skipped again each round), never dropped.
-                LOG.warnf("Staged audit entry %s is not a row (%s); left in %s", id, e.getClass().getSimpleName(), STREAM);
+                LOG.warnf("Staged audit entry %s is not a row (%s); left in %s", id, e.getClass().getSimpleName(),
+                        STREAM);
             }
         }
         if (rows.isEmpty()) {
@@ -223,8 +229,8 @@ public class AuditStage {
         for (int i = 0; i + 1 < values.size(); i += 2) {
             fields.put(values.get(i).toString(), values.get(i + 1).toString());
         }
-        OffsetDateTime at = OffsetDateTime.ofInstant(Instant.EPOCH.plus(Long.parseLong(fields.get("at")), ChronoUnit.MICROS),
-                ZoneOffset.UTC);
+        OffsetDateTime at = OffsetDateTime.ofInstant(
+                Instant.EPOCH.plus(Long.parseLong(fields.get("at")), ChronoUnit.MICROS), ZoneOffset.UTC);
         AuditRow row = new AuditRow(at, fields.get("account"), fields.get("action"), fields.get("outcome"),
                 uuid(fields.get("verification")), uuid(fields.get("subject")), fields.get("method"));
         if (row.accountId() == null || row.action() == null || row.outcome() == null) {

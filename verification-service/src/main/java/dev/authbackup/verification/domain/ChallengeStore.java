@@ -55,10 +55,10 @@ public class ChallengeStore {
      * {gone}, and the caller asks the database why; with the account's failure limit used up {limited, ms until the
      * window resets}; with the right code it deletes the code (of concurrent correct submissions exactly one gets
      * {matched}); with a wrong one it takes a unit of the failure limit and counts the guess, burning the code at the
-     * maximum: {wrong, wrong guesses so far}, and adds the attempt's audit row to the stage ({@link AuditStage}) in the
-     * same step, so the row is exactly as durable as the count it records. So a wrong code, the path of a brute-force attempt, needs no database
-     * read: a code lives only while its challenge is open (its TTL ends with the challenge's, and a challenge that
-     * ends otherwise deletes it).
+     * maximum: {wrong, wrong guesses so far}; in the same step it adds the attempt's audit row to the stage
+     * ({@link AuditStage}), so the row is exactly as durable as the count it records. So a wrong code, the path of a
+     * brute-force attempt, needs no database read: a code lives only while its challenge is open (its TTL ends with
+     * the challenge's, and a challenge that ends otherwise deletes it).
      *
      * <p>A code stored by a release before codes named their account answers {unbound} unless the caller has checked
      * in the database that the challenge is this account's ({@code ARGV[6]} = 1); it is then bound to that account. So
@@ -138,8 +138,8 @@ public class ChallengeStore {
     /**
      * Checks {@code typedHash} against {@code account}'s live code at {@code codeKey}; fails with 429 and Retry-After
      * when the account's {@code limit} is used up (then nothing is counted). A wrong guess stages {@code wrongGuess},
-     * its audit row. {@code ownerChecked}: the database said
-     * the challenge is this account's, so a code that names no account may be bound to it.
+     * its audit row. {@code ownerChecked}: the database said the challenge is this account's, so a code that names no
+     * account may be bound to it.
      */
     public Uni<CodeCheck> checkCode(Limit limit, String account, int max, Duration window, String codeKey,
             String typedHash, int maxWrong, boolean ownerChecked, AuditRow wrongGuess) {
