@@ -42,6 +42,18 @@ public interface VerificationConfig {
 
     AuditStaging audit();
 
+    RedisPools redis();
+
+    /** The request path's Redis connections (see EventLoopRedis). */
+    interface RedisPools {
+        /**
+         * Connections each event loop keeps for its own requests' commands; the extension's
+         * {@code quarkus.redis.max-pool-size} sizes the pool used off the event loops.
+         */
+        @WithDefault("8")
+        int poolPerEventLoop();
+    }
+
     /** Refused attempts' audit rows, staged in a Redis stream on their way to the table. */
     interface AuditStaging {
         /** How long a replica waits after a row is staged before it moves a batch: rows staged meanwhile join it. */

@@ -2,7 +2,6 @@ package dev.authbackup.verification.domain;
 
 import dev.authbackup.verification.config.VerificationConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -87,7 +86,7 @@ public class AuditStage {
             redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
             return redis.call('XLEN', KEYS[1])""");
 
-    private final ReactiveRedisDataSource redis;
+    private final EventLoopRedis redis;
     private final Pool pool;
     private final Vertx vertx;
     private final long lingerMillis;
@@ -102,7 +101,7 @@ public class AuditStage {
     private volatile boolean stopping;
     private volatile boolean failing;
 
-    public AuditStage(ReactiveRedisDataSource redis, Pool pool, Vertx vertx, VerificationConfig config,
+    public AuditStage(EventLoopRedis redis, Pool pool, Vertx vertx, VerificationConfig config,
             MeterRegistry registry) {
         this.redis = redis;
         this.pool = pool;

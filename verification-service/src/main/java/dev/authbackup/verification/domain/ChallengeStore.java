@@ -1,7 +1,6 @@
 package dev.authbackup.verification.domain;
 
 import dev.authbackup.verification.domain.VerificationProblems.Limit;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -94,11 +93,11 @@ public class ChallengeStore {
         }
     }
 
-    private final ReactiveRedisDataSource redis;
+    private final EventLoopRedis redis;
     private final VerificationMetrics metrics;
     private final AuditStage stage;
 
-    public ChallengeStore(ReactiveRedisDataSource redis, VerificationMetrics metrics, AuditStage stage) {
+    public ChallengeStore(EventLoopRedis redis, VerificationMetrics metrics, AuditStage stage) {
         this.redis = redis;
         this.metrics = metrics;
         this.stage = stage;

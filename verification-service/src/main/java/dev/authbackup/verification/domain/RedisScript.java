@@ -1,6 +1,5 @@
 package dev.authbackup.verification.domain;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ record RedisScript(String text, String sha) {
     }
 
     /** Runs the script with {@code keys} keys, then the arguments, all in {@code keysAndArgs}. */
-    Uni<Response> run(ReactiveRedisDataSource redis, int keys, String... keysAndArgs) {
+    Uni<Response> run(EventLoopRedis redis, int keys, String... keysAndArgs) {
         return redis.execute("EVALSHA", command(sha, keys, keysAndArgs))
                 .onFailure(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT"))
                 .recoverWithUni(() -> redis.execute("EVAL", command(text, keys, keysAndArgs)));

@@ -1,0 +1,121 @@
+package dev.authbackup.verification.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.authbackup.testsupport.TestIssuer;
+import dev.authbackup.verification.config.VerificationConfig;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.inject.Inject;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request path's Redis: answered on an event loop (through the loop's own pool) and off it (the extension's
+ * client); a pooled connection that Redis closed is replaced; a Redis that accepts but never answers fails the command
+ * after the timeout instead of holding the request.
+ */
+@QuarkusTest
+@WithTestResource(TestIssuer.class)
+class EventLoopRedisTest {
+
+    @Inject
+    EventLoopRedis redis;
+
+    @Inject
+    RedisDataSource direct;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ReactiveRedisDataSource shared;
+
+    @Inject
+    VerificationConfig config;
+
+    /** What {@code work} gives when run on {@code loop}, within 10 s; its failure as the cause of an exception. */
+    private static <T> T on(Context loop, Supplier<Uni<T>> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.runOnContext(ignored -> work.get().subscribe().with(result::complete, result::completeExceptionally));
+        return result.get(10, TimeUnit.SECONDS);
+    }
+
+    private Context anEventLoop() {
+        Context loop = vertx.getDelegate().getOrCreateContext();
+        assertTrue(loop.isEventLoopContext());
+        return loop;
+    }
+
+    @Test
+    void answersOnAnEventLoopAndOffIt() throws Exception {
+        assertEquals("PONG", on(anEventLoop(), () -> redis.execute("PING")).toString());
+        assertEquals("PONG", redis.execute("PING").await().atMost(Duration.ofSeconds(10)).toString());
+    }
+
+    @Test
+    void aConnectionThatRedisClosedIsReplaced() throws Exception {
+        Context loop = anEventLoop();
+        String key = "verification:test:event-loop-redis";
+        on(loop, () -> redis.execute("SET", key, "before"));
+        // Redis closes the connection of the loop's pool that answers this (and no other client's).
+        String id = on(loop, () -> redis.execute("CLIENT", "ID")).toString();
+        assertEquals(1, direct.execute("CLIENT", "KILL", "ID", id).toLong());
+        // The pool learns of the close and opens a new connection: the loop's next commands are answered.
+        String answer = null;
+        for (int attempt = 0; attempt < 3 && answer == null; attempt++) {
+            try {
+                answer = on(loop, () -> redis.execute("GET", key)).toString();
+            } catch (ExecutionException closedUnderneath) {
+                Thread.sleep(200);
+            }
+        }
+        assertEquals("before", answer);
+        assertEquals("after", on(loop, () -> redis.execute("SET", key, "after")
+                .chain(() -> redis.execute("GET", key))).toString());
+        direct.execute("DEL", key);
+    }
+
+    @Test
+    void aRedisThatNeverAnswersFailsTheCommandAfterTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) {
+            Thread holder = new Thread(() -> {
+                try (Socket held = silent.accept()) { // accepted, never answered
+                    Thread.sleep(30_000);
+                } catch (Exception ignored) {
+                    // the test is over
+                }
+            });
+            holder.setDaemon(true);
+            holder.start();
+            EventLoopRedis toSilence = new EventLoopRedis(vertx, shared,
+                    List.of("redis://127.0.0.1:" + silent.getLocalPort()), Duration.ofMillis(500), 24, config);
+            try {
+                long started = System.nanoTime();
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> on(anEventLoop(), () -> toSilence.execute("PING")));
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                assertInstanceOf(TimeoutException.class, failed.getCause());
+                assertTrue(tookMillis >= 450 && tookMillis < 5_000, "failed after " + tookMillis + " ms");
+            } finally {
+                toSilence.close();
+            }
+        }
+    }
+}
