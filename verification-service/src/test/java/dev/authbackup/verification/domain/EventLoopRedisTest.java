@@ -1,5 +1,6 @@
 package dev.authbackup.verification.domain;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +20,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,15 +80,11 @@ class EventLoopRedisTest {
         // Redis closes the connection of the loop's pool that answers this (and no other client's).
         String id = on(loop, () -> redis.execute("CLIENT", "ID")).toString();
         assertEquals(1, direct.execute("CLIENT", "KILL", "ID", id).toLong());
-        // The pool learns of the close and opens a new connection: the loop's next commands are answered.
-        String answer = null;
-        for (int attempt = 0; attempt < 3 && answer == null; attempt++) {
-            try {
-                answer = on(loop, () -> redis.execute("GET", key)).toString();
-            } catch (ExecutionException closedUnderneath) {
-                Thread.sleep(200);
-            }
-        }
+        // The pool learns of the close and opens a new connection: the loop's next commands are answered (a command
+        // that met the closing connection may fail first).
+        String answer = await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(ExecutionException.class)
+                .until(() -> on(loop, () -> redis.execute("GET", key)).toString(), Objects::nonNull);
         assertEquals("before", answer);
         assertEquals("after", on(loop, () -> redis.execute("SET", key, "after")
                 .chain(() -> redis.execute("GET", key))).toString());
@@ -94,10 +93,11 @@ class EventLoopRedisTest {
 
     @Test
     void aRedisThatNeverAnswersFailsTheCommandAfterTheTimeout() throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
         try (ServerSocket silent = new ServerSocket(0)) {
             Thread holder = new Thread(() -> {
-                try (Socket held = silent.accept()) { // accepted, never answered
-                    Thread.sleep(30_000);
+                try (Socket held = silent.accept()) { // accepted, never answered, held open until the test is over
+                    testOver.await();
                 } catch (Exception ignored) {
                     // the test is over
                 }
@@ -114,6 +114,7 @@ class EventLoopRedisTest {
                 assertInstanceOf(TimeoutException.class, failed.getCause());
                 assertTrue(tookMillis >= 450 && tookMillis < 5_000, "failed after " + tookMillis + " ms");
             } finally {
+                testOver.countDown();
                 toSilence.close();
             }
         }
