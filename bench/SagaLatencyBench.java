@@ -43,8 +43,8 @@ import java.util.concurrent.Future;
  * (none at 0). A person can recover at most 4 times an hour: each recovery mails a code, and
  * verification-service sends 5 codes an hour per account (the first confirmed the alternate email). The saga's
  * code runs a few times per recovery, so the services' JIT compiles it only after hundreds of recoveries: right
- * after a start, behind 32 recoveries of warm-up, p50/p99 were 122.8/482.6 ms; run twice more on the same services,
- * 77.3/217.2 and then 60.2/129.7 ms.
+ * after a start, behind 32 recoveries of warm-up, p50/p99 were 122.8/482.6 ms; on the same services after about 290
+ * and 520 more recoveries, 77.3/217.2 and then 60.2/129.7 ms.
  *
  * <p>Run by {@code ./platform bench saga}: {@code java -cp <device-client classes + lib + postgresql jar>
  * bench/SagaLatencyBench.java --people 50 --recoveries 4 --concurrency 4 --warmup-seconds 0}, after warm-up rounds
