@@ -38,17 +38,11 @@ import java.util.concurrent.Future;
  * The device's own steps (typing, reading mail, its polling) are not the saga's and are reported apart as
  * the wall time begin → completed. Prints one JSON line.
  *
- * <p>Warm-up, not measured: batches of {@code --warmup-people} (default 8) people, each recovering
- * {@code --warmup-recoveries} (default 4) times, until {@code --warmup-seconds} (default 120) have passed
- * (none at 0). A person can recover at most 4 times an hour: each recovery mails a code, and
- * verification-service sends 5 codes an hour per account (the first confirmed the alternate email). The saga's
- * code runs a few times per recovery, so the services' JIT compiles it only after hundreds of recoveries: right
- * after a start, behind 32 recoveries of warm-up, p50/p99 were 122.8/482.6 ms; on the same services after about 290
- * and 520 more recoveries, 77.3/217.2 and then 60.2/129.7 ms.
+ * <p>It measures every recovery it runs: {@code ./platform bench saga} warms the services' JIT up first, with
+ * rounds of this driver ({@code --people 8 --recoveries 4}) until their compilers settle.
  *
  * <p>Run by {@code ./platform bench saga}: {@code java -cp <device-client classes + lib + postgresql jar>
- * bench/SagaLatencyBench.java --people 50 --recoveries 4 --concurrency 4 --warmup-seconds 0}, after warm-up rounds
- * of {@code --people 8 --recoveries 4} that it runs until the services' JIT compilers settle.
+ * bench/SagaLatencyBench.java --people 50 --recoveries 4 --concurrency 4}.
  */
 public class SagaLatencyBench {
 
@@ -62,24 +56,9 @@ public class SagaLatencyBench {
         int recoveries = intArg(args, "--recoveries", 4);
         int concurrency = intArg(args, "--concurrency", 4);
         int batch = intArg(args, "--batch", 8);
-        int warmupPeople = intArg(args, "--warmup-people", 8);
-        int warmupRecoveries = intArg(args, "--warmup-recoveries", 4);
-        long warmupNanos = Duration.ofSeconds(intArg(args, "--warmup-seconds", 120)).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         List<Measured> measured = new ArrayList<>();
-        // Warm-up batches are not measured: right after a start, the first recoveries' hops take seconds (seen:
-        // 1.7-3.2 s at most in the first 12), and the saga's code is compiled only after a few hundred recoveries.
-        long warmupStart = System.nanoTime();
-        int warmedUp = 0;
         int failed = 0;
-        while (System.nanoTime() - warmupStart < warmupNanos) {
-            failed += batch(pool, warmupPeople, warmupRecoveries, new ArrayList<>());
-            warmedUp += warmupPeople * warmupRecoveries;
-        }
-        if (warmedUp > 0) {
-            System.err.printf(Locale.ROOT, "warm-up: %d recoveries in %d s%n", warmedUp,
-                    (System.nanoTime() - warmupStart) / 1_000_000_000L);
-        }
         // In batches: the people of a batch sign up and back up first (Keycloak's password hashing is heavy),
         // then their recoveries run, so that sign-ups do not share the cores with the measured sagas and
         // every sign-in is still fresh (300 s) when its recoveries begin.
