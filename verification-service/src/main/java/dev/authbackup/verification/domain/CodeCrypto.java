@@ -32,6 +32,12 @@ public class CodeCrypto {
     private final SecureRandom random = new SecureRandom();
     private final byte[] pepper;
     private final SecretKeySpec sealKey;
+    /**
+     * An HMAC under the pepper per thread, keyed once: {@code Mac.getInstance} and {@code init} on every hash were
+     * most of the hash's cost on the wrong-code path (a provider lookup and the key's pad blocks each time).
+     * {@code doFinal} leaves the Mac ready for the next message under the same key.
+     */
+    private final ThreadLocal<Mac> pepperMac;
 
     public CodeCrypto(VerificationConfig config) {
         String value = config.codePepper();
@@ -40,6 +46,7 @@ public class CodeCrypto {
                     + MIN_PEPPER_LENGTH + " characters");
         }
         this.pepper = value.getBytes(StandardCharsets.UTF_8);
+        this.pepperMac = ThreadLocal.withInitial(() -> mac(pepper));
         // A separate key for sealing, derived from the pepper, so that no key serves two purposes.
         this.sealKey = new SecretKeySpec(Arrays.copyOf(hmac(pepper, "seal-key/v1"), 32), "AES");
     }
@@ -55,7 +62,7 @@ public class CodeCrypto {
 
     /** The keyed hash of a code, bound to its purpose and challenge: lowercase hex HMAC-SHA256. */
     public String hash(String purpose, String challenge, String code) {
-        return HexFormat.of().formatHex(hmac(pepper, purpose + "|" + challenge + "|" + code));
+        return HexFormat.of().formatHex(pepperHmac(purpose + "|" + challenge + "|" + code));
     }
 
     /** Constant-time comparison of two hashes (or any two strings of secret-derived bytes). */
@@ -68,7 +75,7 @@ public class CodeCrypto {
 
     /** Constant-time equality of two proof values, compared as keyed hashes so lengths do not leak either. */
     public boolean sameValue(String typed, String stored) {
-        return MessageDigest.isEqual(hmac(pepper, "value|" + typed), hmac(pepper, "value|" + stored));
+        return MessageDigest.isEqual(pepperHmac("value|" + typed), pepperHmac("value|" + stored));
     }
 
     /** AES-256-GCM with a random nonce; base64(nonce || ciphertext || tag). */
@@ -98,11 +105,19 @@ public class CodeCrypto {
         }
     }
 
+    private byte[] pepperHmac(String message) {
+        return pepperMac.get().doFinal(message.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] hmac(byte[] key, String message) {
+        return mac(key).doFinal(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
