@@ -8,8 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.authbackup.verification.config.VerificationConfig;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** Codes, their keyed hashes and sealing, without Quarkus. */
@@ -59,6 +68,42 @@ class CodeCryptoTest {
         assertTrue(CodeCrypto.same(hash, crypto.hash("step-up", "challenge-1", "12345678")));
         assertFalse(CodeCrypto.same(hash, crypto.hash("step-up", "challenge-1", "12345679")));
         assertFalse(CodeCrypto.same(hash, null));
+    }
+
+    @Test
+    void aHashIsHmacSha256UnderThePepperOnEveryThreadAndForEveryInstance() throws Exception {
+        CodeCrypto p = crypto("p".repeat(32));
+        CodeCrypto q = crypto("q".repeat(32));
+        String expectedP = hmacHex("p".repeat(32), "step-up|challenge-1|12345678");
+        String expectedQ = hmacHex("q".repeat(32), "step-up|challenge-1|12345678");
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(threads.submit(() -> {
+                    boolean all = true;
+                    for (int i = 0; i < 500; i++) { // two instances in turn on one thread: each keeps its own key
+                        all &= expectedP.equals(p.hash("step-up", "challenge-1", "12345678"));
+                        all &= expectedQ.equals(q.hash("step-up", "challenge-1", "12345678"));
+                        all &= p.sameValue("alice@example.com", "alice@example.com")
+                                && !p.sameValue("alice@example.com", "alice@example.org");
+                    }
+                    return all;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertTrue(result.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(expectedP, p.hash("step-up", "challenge-1", "12345678"));
+    }
+
+    private static String hmacHex(String key, String message) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
