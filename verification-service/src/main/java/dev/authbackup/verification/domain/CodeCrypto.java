@@ -33,9 +33,10 @@ public class CodeCrypto {
     private final byte[] pepper;
     private final SecretKeySpec sealKey;
     /**
-     * An HMAC under the pepper per thread, keyed once: {@code Mac.getInstance} and {@code init} on every hash were
-     * most of the hash's cost on the wrong-code path (a provider lookup and the key's pad blocks each time).
-     * {@code doFinal} leaves the Mac ready for the next message under the same key.
+     * An HMAC under the pepper per thread, keyed once, instead of {@code Mac.getInstance} (a provider lookup) and
+     * {@code init} (the key's pad blocks) on every hash, which a storm of wrong codes paid each time (async-profiler:
+     * 4.6 µs per hash, 1.7 of them in {@code getInstance} alone). {@code doFinal} leaves the Mac ready for the next
+     * message under the same key.
      */
     private final ThreadLocal<Mac> pepperMac;
 
