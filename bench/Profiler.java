@@ -35,12 +35,18 @@ public class Profiler {
         Path collapsed = Path.of(args[3] + ".collapsed").toAbsolutePath();
         String interval = args.length > 4 ? args[4] : "1ms";
 
-        agent(pid, library, "start,event=cpu,interval=" + interval);
+        // Each load of the library in the target JVM sends it one command (it is loaded once and keeps running).
+        VirtualMachine vm = VirtualMachine.attach(pid);
         try {
-            Thread.sleep(seconds * 1000);
+            vm.loadAgentPath(library, "start,event=cpu,interval=" + interval);
+            try {
+                Thread.sleep(seconds * 1000);
+            } finally {
+                vm.loadAgentPath(library, "dump,collapsed,file=" + collapsed);
+                vm.loadAgentPath(library, "stop,flamegraph,file=" + html);
+            }
         } finally {
-            agent(pid, library, "dump,collapsed,file=" + collapsed);
-            agent(pid, library, "stop,flamegraph,file=" + html);
+            vm.detach();
         }
         summarise(collapsed, interval);
     }
@@ -68,16 +74,6 @@ public class Profiler {
             }
         }
         return library.toString();
-    }
-
-    /** One command to the agent in the target JVM (the library is loaded once; later loads send it commands). */
-    private static void agent(String pid, String library, String command) throws Exception {
-        VirtualMachine vm = VirtualMachine.attach(pid);
-        try {
-            vm.loadAgentPath(library, command);
-        } finally {
-            vm.detach();
-        }
     }
 
     private static void summarise(Path collapsed, String interval) throws IOException {

@@ -49,7 +49,7 @@ public class CodeCrypto {
         this.pepper = value.getBytes(StandardCharsets.UTF_8);
         this.pepperMac = ThreadLocal.withInitial(() -> mac(pepper));
         // A separate key for sealing, derived from the pepper, so that no key serves two purposes.
-        this.sealKey = new SecretKeySpec(Arrays.copyOf(hmac(pepper, "seal-key/v1"), 32), "AES");
+        this.sealKey = new SecretKeySpec(Arrays.copyOf(pepperHmac("seal-key/v1"), 32), "AES");
     }
 
     /** {@code digits} decimal digits, each uniformly drawn from SecureRandom. */
@@ -108,10 +108,6 @@ public class CodeCrypto {
 
     private byte[] pepperHmac(String message) {
         return pepperMac.get().doFinal(message.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] hmac(byte[] key, String message) {
-        return mac(key).doFinal(message.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Mac mac(byte[] key) {
