@@ -30,7 +30,6 @@ public class CodeCrypto {
     static final int MIN_PEPPER_LENGTH = 32;
 
     private final SecureRandom random = new SecureRandom();
-    private final byte[] pepper;
     private final SecretKeySpec sealKey;
     /**
      * An HMAC under the pepper per thread, keyed once, instead of {@code Mac.getInstance} (a provider lookup) and
@@ -46,7 +45,7 @@ public class CodeCrypto {
             throw new IllegalStateException("VERIFICATION_CODE_PEPPER must be set to at least "
                     + MIN_PEPPER_LENGTH + " characters");
         }
-        this.pepper = value.getBytes(StandardCharsets.UTF_8);
+        byte[] pepper = value.getBytes(StandardCharsets.UTF_8);
         this.pepperMac = ThreadLocal.withInitial(() -> mac(pepper));
         // A separate key for sealing, derived from the pepper, so that no key serves two purposes.
         this.sealKey = new SecretKeySpec(Arrays.copyOf(pepperHmac("seal-key/v1"), 32), "AES");
