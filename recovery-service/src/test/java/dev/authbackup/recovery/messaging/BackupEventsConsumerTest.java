@@ -144,16 +144,19 @@ class BackupEventsConsumerTest {
         String last = "u-" + UUID.randomUUID();
         String refusedId = UUID.randomUUID().toString();
         var dlq = TestKafka.readFromStart(kafka, "recovery-service.dlq", Duration.ofSeconds(60));
-        // Valid JSON, but PostgreSQL refuses a NUL character in text: the batch the three share fails as a whole,
-        // then each is tried alone, so only this one is dead-lettered (after its retries).
+        // Valid JSON, but PostgreSQL refuses a NUL character in text: a batch it shares with a neighbour fails as a
+        // whole, then each is tried alone, so only this one is dead-lettered (after its retries).
         String nul = stored(refused, "ios", 1, "a").replace("\"dev-1\"", "\"dev\\u0000ice\"");
         kafka.produceStrings().fromRecords(
                 TestKafka.cloudEvent("backup.events", first, "backup.stored.v1", stored(first, "ios", 1, "a")),
                 TestKafka.cloudEvent("backup.events", refused, refusedId, "backup.stored.v1", nul),
                 TestKafka.cloudEvent("backup.events", last, "backup.stored.v1", stored(last, "ios", 1, "a")))
                 .awaitCompletion(Duration.ofSeconds(10));
-        await().atMost(Duration.ofSeconds(50)).until(() -> projectedVersion(last, "ios") != null);
+        // Three keys, so possibly three partitions, each read in its own order: wait for both neighbours.
+        await().atMost(Duration.ofSeconds(50)).until(() -> projectedVersion(last, "ios") != null
+                && projectedVersion(first, "ios") != null);
         assertEquals(1L, projectedVersion(first, "ios"));
+        assertEquals(1L, projectedVersion(last, "ios"));
         assertEquals(null, projectedVersion(refused, "ios"));
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(dlq, refused).size() == 1);
         dlq.stop();
