@@ -20,10 +20,18 @@ import java.util.zip.ZipFile;
  * {@code tools.profiler:async-profiler}; its native library for this machine is unpacked beside it. Needs a JDK
  * (jdk.attach) running as the service's user. The interval is of CPU time per sample (default 1ms): each sample
  * stands for that much CPU.
+ *
+ * <p>It prints the samples by area (the JIT compiler, GC, bearer-token checks, the Redis, PostgreSQL and Kafka clients,
+ * JSON, logging, this project's code, ...), then by innermost frame. {@code java bench/Profiler.java --summarise
+ * FILE.collapsed SECONDS [INTERVAL]} prints the same for collapsed stacks written before.
  */
 public class Profiler {
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 3 && args[0].equals("--summarise")) { // a collapsed file written earlier, over SECONDS
+            summarise(Path.of(args[1]), args.length > 3 ? args[3] : "1ms", Long.parseLong(args[2]));
+            return;
+        }
         if (args.length < 4) {
             System.err.println("usage: java bench/Profiler.java PID ASYNC_PROFILER_JAR SECONDS OUT_PREFIX [INTERVAL]");
             System.exit(2);
@@ -48,7 +56,7 @@ public class Profiler {
         } finally {
             vm.detach();
         }
-        summarise(collapsed, interval);
+        summarise(collapsed, interval, seconds);
     }
 
     /** The jar's {@code linux-x64/} or {@code linux-arm64/libasyncProfiler.so}, unpacked beside it once. */
@@ -76,8 +84,9 @@ public class Profiler {
         return library.toString();
     }
 
-    private static void summarise(Path collapsed, String interval) throws IOException {
+    private static void summarise(Path collapsed, String interval, long seconds) throws IOException {
         Map<String, Long> byOwner = new HashMap<>();
+        Map<String, Long> byArea = new HashMap<>();
         long total = 0;
         for (String line : Files.readAllLines(collapsed)) {
             int space = line.lastIndexOf(' ');
@@ -88,13 +97,82 @@ public class Profiler {
             String[] frames = line.substring(0, space).split(";");
             total += samples;
             byOwner.merge(owner(frames), samples, Long::sum);
+            byArea.merge(area(frames), samples, Long::sum);
         }
-        System.out.printf(Locale.ROOT, "%d samples of %s CPU each; by the innermost frame outside the JDK:%n", total,
-                interval);
-        long shown = total;
-        byOwner.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(25)
-                .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f %%  %s%n", 100.0 * e.getValue() / shown,
+        System.out.printf(Locale.ROOT, "%d samples of %s CPU each (%.2f cores on average); by area:%n", total, interval,
+                total * millis(interval) / 1000.0 / seconds);
+        print(byArea, total, byArea.size());
+        System.out.println("by the innermost frame outside the JDK:");
+        print(byOwner, total, 25);
+    }
+
+    private static void print(Map<String, Long> samples, long total, int limit) {
+        samples.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f %%  %s%n", 100.0 * e.getValue() / total,
                         e.getKey()));
+    }
+
+    /** An interval such as 1ms, 500us or 10ms, in milliseconds (1 when it cannot be read). */
+    private static double millis(String interval) {
+        try {
+            if (interval.endsWith("us")) {
+                return Double.parseDouble(interval.substring(0, interval.length() - 2)) / 1000;
+            }
+            if (interval.endsWith("ms")) {
+                return Double.parseDouble(interval.substring(0, interval.length() - 2));
+            }
+            return Double.parseDouble(interval) / 1_000_000; // async-profiler's bare number is in nanoseconds
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * Areas by the frames that identify them, the more specific first (a Hibernate Validator frame is also a Hibernate
+     * one). A sample belongs to the area of its innermost frame that has one: JDK and kernel frames count for the
+     * library that called them (a socket write for Netty, an RSA verification for whoever verified a signature).
+     */
+    private static final String[][] AREAS = {
+        {"signatures (java.security, RSA: mostly bearer-token checks)", "java/security/Signature",
+            "sun/security/rsa/", "java/math/BigInteger"},
+        {"bearer tokens: parsing and claims (jose4j)", "org/jose4j/"},
+        {"bearer tokens: OIDC", "io/quarkus/oidc/", "io/smallrye/jwt/"},
+        {"Redis client", "io/vertx/redis/", "io/vertx/mutiny/redis/", "io/quarkus/redis/"},
+        {"PostgreSQL client", "io/vertx/pgclient/", "io/vertx/sqlclient/", "io/vertx/mutiny/sqlclient/"},
+        {"validation", "org/hibernate/validator/", "jakarta/validation/"},
+        {"Hibernate", "org/hibernate/"},
+        {"Kafka client", "org/apache/kafka/"},
+        {"reactive messaging", "io/smallrye/reactive/messaging/"},
+        {"tracing (OpenTelemetry)", "io/opentelemetry/", "io/quarkus/opentelemetry/"},
+        {"metrics (Micrometer)", "io/micrometer/", "io/quarkus/micrometer/"},
+        {"logging", "org/jboss/logmanager/", "org/jboss/logging/"},
+        {"JSON (Jackson)", "com/fasterxml/jackson/"},
+        {"this project's code", "dev/authbackup/"},
+        {"REST layer (RESTEasy Reactive)", "org/jboss/resteasy/", "io/quarkus/resteasy/"},
+        {"HTTP, sockets and event loops (Vert.x, Netty)", "io/vertx/", "io/netty/"},
+        {"other Quarkus, CDI, Mutiny", "io/quarkus/", "io/smallrye/"},
+    };
+
+    /** A sample's area: the JIT compiler and GC/VM threads by their whole stack, the rest by {@link #AREAS}. */
+    private static String area(String[] frames) {
+        for (String frame : frames) {
+            if (frame.startsWith("CompileBroker::")) {
+                return "JIT compiler threads (high while the service is still warming up)";
+            }
+            if (frame.startsWith("VMThread::") || frame.startsWith("GCTaskThread") || frame.contains("GenCollect")) {
+                return "GC and VM operations";
+            }
+        }
+        for (int i = frames.length - 1; i >= 0; i--) {
+            for (String[] area : AREAS) {
+                for (int j = 1; j < area.length; j++) {
+                    if (frames[i].startsWith(area[j])) {
+                        return area[0];
+                    }
+                }
+            }
+        }
+        return "other (JDK, VM, kernel, unknown frames)";
     }
 
     /** The innermost Java frame outside java.*, jdk.*, sun.*, or the innermost frame when there is none (VM, GC). */
