@@ -3,6 +3,7 @@ package dev.authbackup.recovery.rest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import dev.authbackup.testsupport.TestIssuer;
 import io.quarkus.test.common.WithTestResource;
@@ -29,7 +30,14 @@ class ServiceEndpointsTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("authbackup_outbox_published_total{application=\"recovery-service\""))
                 .body(containsString("http_server_requests_seconds_bucket{application=\"recovery-service\""))
-                .body(containsString("le=\"0.25\""));
+                .body(containsString("le=\"0.25\""))
+                // The database pool's gauges; the SQL client's per-connection gauges, which counted one connection
+                // of the pool, are dropped, its shared counters and timers kept.
+                .body(containsString("sql_pool_queue_size{application=\"recovery-service\""))
+                .body(containsString("sql_pool_active{application=\"recovery-service\""))
+                .body(containsString("postgresql_completed_total{application=\"recovery-service\""))
+                .body(not(containsString("postgresql_queue_size")))
+                .body(not(containsString("postgresql_current")));
     }
 
     @Test

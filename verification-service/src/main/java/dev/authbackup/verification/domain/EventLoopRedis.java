@@ -32,6 +32,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code quarkus.redis.hosts} (a single standalone Redis here), and every command sent here fails after
  * {@code quarkus.redis.timeout}, so a Redis that stops answering fails closed like one that refuses connections. A
  * loop's pool has {@code verification.redis.pool-per-event-loop} connections (8), opened on its first command.
+ *
+ * <p>A loop's pool is named after the loop's thread, so its metrics ({@code redis_pool_*}) carry
+ * {@code pool_name="vert.x-eventloop-thread-N"}: one series per loop, the same names after every restart (Vert.x would
+ * name each pool with a random UUID). The extension's client reports as {@code pool_name="<default>"}.
  */
 @ApplicationScoped
 public class EventLoopRedis {
@@ -64,7 +68,8 @@ public class EventLoopRedis {
         if (!Context.isOnEventLoopThread()) {
             return shared.execute(command, args);
         }
-        Redis redis = byLoop.computeIfAbsent(Thread.currentThread(), loop -> Redis.createClient(vertx, options));
+        Redis redis = byLoop.computeIfAbsent(Thread.currentThread(),
+                loop -> Redis.createClient(vertx, new RedisOptions(options).setPoolName(loop.getName())));
         Request request = Request.cmd(Command.create(command));
         for (String arg : args) {
             request.arg(arg);

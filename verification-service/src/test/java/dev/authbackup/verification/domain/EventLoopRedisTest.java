@@ -3,11 +3,13 @@ package dev.authbackup.verification.domain;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.authbackup.testsupport.TestIssuer;
 import dev.authbackup.verification.config.VerificationConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -30,8 +32,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The request path's Redis: answered on an event loop (through the loop's own pool) and off it (the extension's
- * client); a pooled connection that Redis closed is replaced; a Redis that accepts but never answers fails the command
+ * The request path's Redis: answered on an event loop (through the loop's own pool, reported under the loop's name)
+ * and off it (the extension's client); a pooled connection that Redis closed is replaced; a Redis that accepts but never answers fails the command
  * after the timeout instead of holding the request.
  */
 @QuarkusTest
@@ -53,6 +55,9 @@ class EventLoopRedisTest {
     @Inject
     VerificationConfig config;
 
+    @Inject
+    MeterRegistry metrics;
+
     /** What {@code work} gives when run on {@code loop}, within 10 s; its failure as the cause of an exception. */
     private static <T> T on(Context loop, Supplier<Uni<T>> work) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -70,6 +75,20 @@ class EventLoopRedisTest {
     void answersOnAnEventLoopAndOffIt() throws Exception {
         assertEquals("PONG", on(anEventLoop(), () -> redis.execute("PING")).toString());
         assertEquals("PONG", redis.execute("PING").await().atMost(Duration.ofSeconds(10)).toString());
+    }
+
+    /** Each loop's pool reports under its loop's thread name, the same after a restart; never a random one. */
+    @Test
+    void aLoopsPoolIsNamedAfterItsLoopInTheMetrics() throws Exception {
+        Context loop = anEventLoop();
+        on(loop, () -> redis.execute("PING"));
+        String thread = on(loop, () -> Uni.createFrom().item(Thread.currentThread().getName()));
+        assertTrue(thread.startsWith("vert.x-eventloop-thread-"), thread);
+        assertNotNull(metrics.find("redis.pool.idle").tag("pool.name", thread).gauge(), "no pool named " + thread);
+        List<String> names = metrics.find("redis.pool.idle").gauges().stream()
+                .map(gauge -> gauge.getId().getTag("pool.name")).toList();
+        assertTrue(names.stream().allMatch(name -> "<default>".equals(name) || name.startsWith("vert.x-eventloop-thread-")),
+                names.toString());
     }
 
     @Test
