@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The request path's Redis: answered on an event loop (through the loop's own pool, reported under the loop's name)
- * and off it (the extension's client); a pooled connection that Redis closed is replaced; a Redis that accepts but never answers fails the command
- * after the timeout instead of holding the request.
+ * and off it (the extension's client); a pooled connection that Redis closed is replaced; a Redis that accepts but
+ * never answers fails the command after the timeout instead of holding the request.
  */
 @QuarkusTest
 @WithTestResource(TestIssuer.class)
@@ -82,13 +82,13 @@ class EventLoopRedisTest {
     void aLoopsPoolIsNamedAfterItsLoopInTheMetrics() throws Exception {
         Context loop = anEventLoop();
         on(loop, () -> redis.execute("PING"));
+        String loops = "vert.x-eventloop-thread-";
         String thread = on(loop, () -> Uni.createFrom().item(Thread.currentThread().getName()));
-        assertTrue(thread.startsWith("vert.x-eventloop-thread-"), thread);
+        assertTrue(thread.startsWith(loops), thread);
         assertNotNull(metrics.find("redis.pool.idle").tag("pool.name", thread).gauge(), "no pool named " + thread);
         List<String> names = metrics.find("redis.pool.idle").gauges().stream()
                 .map(gauge -> gauge.getId().getTag("pool.name")).toList();
-        assertTrue(names.stream().allMatch(name -> "<default>".equals(name) || name.startsWith("vert.x-eventloop-thread-")),
-                names.toString());
+        assertTrue(names.stream().allMatch(name -> "<default>".equals(name) || name.startsWith(loops)), names.toString());
     }
 
     @Test
