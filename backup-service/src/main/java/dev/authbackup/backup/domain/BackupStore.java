@@ -94,8 +94,9 @@ public class BackupStore {
     }
 
     /**
-     * Stores a new version if the precondition holds. A retry of an upload that already succeeded (same
-     * {@code Idempotency-Key}, or same precondition and same content) answers as the first time did.
+     * Stores a new version if the precondition holds, else 412 {@code stale-version}, even for the same content sent
+     * again (the contract's conditional-request rule). A retry with the {@code Idempotency-Key} of an upload that
+     * already succeeded answers as the first time did.
      *
      * <p>The busiest path of the service, so it runs on the SQL client without an ORM session: one transaction locks
      * the head, decides, then writes the head, the version and the event (those three pipelined).
@@ -146,26 +147,10 @@ public class BackupStore {
                 int current = live ? head.currentVersion : 0;
                 boolean matches = precondition.create() ? current == 0 : precondition.expectedVersion() == current;
                 if (!matches) {
-                    return replayOrStale(transaction, head, current, precondition, content);
+                    throw BackupProblems.staleVersion(current);
                 }
                 return append(transaction, upload, head).map(metadata -> new Stored(current == 0, metadata));
             });
-        });
-    }
-
-    /** A retried upload that already succeeded answers as it did the first time; anything else is stale. */
-    private Uni<Stored> replayOrStale(SqlConnection transaction, Backup head, int current, Precondition precondition,
-            Content content) {
-        int retriedVersion = precondition.create() ? 1 : precondition.expectedVersion() + 1;
-        if (head == null || head.deletedAt != null || retriedVersion != current) {
-            return Uni.createFrom().failure(BackupProblems.staleVersion(current));
-        }
-        return versionWhere(transaction, "version = $2 AND wrapped_key IS NOT NULL", head.id, current).map(version -> {
-            if (version == null || !version.contentHash.equals(content.hash())) {
-                throw BackupProblems.staleVersion(current);
-            }
-            metrics.stored(head.platform, "replayed", content.ciphertext().length);
-            return new Stored(precondition.create(), metadata(head, version));
         });
     }
 

@@ -51,7 +51,7 @@ public class BackupVersion extends PanacheEntityBase {
     @Column(name = "entry_count", nullable = false)
     public int entryCount;
 
-    /** SHA-256 of what the client sent, so a retried upload is recognised instead of stored twice. */
+    /** SHA-256 of what the client sent: an Idempotency-Key sent again with other content is refused (422). */
     @Column(name = "content_hash", nullable = false)
     public String contentHash;
 

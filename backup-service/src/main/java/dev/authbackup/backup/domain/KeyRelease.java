@@ -3,6 +3,7 @@ package dev.authbackup.backup.domain;
 import dev.authbackup.backup.config.BackupConfig;
 import dev.authbackup.backup.messaging.BackupEvents;
 import dev.authbackup.backup.messaging.RecoveryEvents;
+import dev.authbackup.common.ids.TimeOrderedIds;
 import dev.authbackup.common.outbox.Outbox;
 import dev.authbackup.common.security.AccountId;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -10,6 +11,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -24,6 +27,9 @@ import org.jboss.logging.Logger;
 public class KeyRelease {
 
     private static final Logger LOG = Logger.getLogger(KeyRelease.class);
+
+    /** How far ahead of this service's clock recovery-service's clock may run. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
     private final BackupStore store;
     private final KeyEncryptionKeys keys;
@@ -81,9 +87,10 @@ public class KeyRelease {
     }
 
     /**
-     * Releases the authorised version to the account's recovery. An id recovery-service has not (yet)
-     * authorised answers 409 {@code recovery-not-ready} while the account has a backup to release, since
-     * the authorisation event may still be on its way; any other mismatch is 404.
+     * Releases the authorised version to the account's recovery. An id that has no authorisation yet answers 409
+     * {@code recovery-not-ready} while its authorisation event may still be on its way: recovery-service mints
+     * recovery ids as UUIDv7, so that is an id minted within the release window (and not ahead of this clock by more
+     * than {@link #CLOCK_SKEW}), and the account has a backup to release. Any other mismatch is 404.
      */
     @WithTransaction
     public Uni<Released> release(AccountId account, Platform platform, String recoveryId) {
@@ -91,6 +98,9 @@ public class KeyRelease {
         OffsetDateTime now = BackupStore.now(clock);
         return ReleaseAuthorization.<ReleaseAuthorization>findById(id).flatMap(authorization -> {
             if (authorization == null) {
+                if (!mayStillArrive(id, now.toInstant())) {
+                    throw BackupProblems.noRelease();
+                }
                 return BackupStore.liveHead(account, platform).map(head -> {
                     throw BackupProblems.recoveryNotReady();
                 });
@@ -145,6 +155,14 @@ public class KeyRelease {
                             authorization.platform, authorization.version, authorization.deviceId, eventId);
                 })
                 .replaceWithVoid();
+    }
+
+    /** Whether recovery-service may have minted this id so recently that its authorisation could still arrive. */
+    private boolean mayStillArrive(UUID recoveryId, Instant now) {
+        return TimeOrderedIds.mintedAt(recoveryId)
+                .filter(minted -> minted.isAfter(now.minus(config.release().validFor()))
+                        && minted.isBefore(now.plus(CLOCK_SKEW)))
+                .isPresent();
     }
 
     private static UUID parse(String recoveryId) {

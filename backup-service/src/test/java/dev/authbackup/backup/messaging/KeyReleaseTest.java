@@ -16,6 +16,7 @@ import dev.authbackup.backup.config.BackupConfig;
 import dev.authbackup.backup.domain.BackupMaintenance;
 import dev.authbackup.backup.domain.KeyEncryptionKeys;
 import dev.authbackup.backup.domain.Platform;
+import dev.authbackup.common.ids.TimeOrderedIds;
 import dev.authbackup.testsupport.EventDelays;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
@@ -28,8 +29,10 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +79,16 @@ class KeyReleaseTest {
 
     /** Sends recovery.started.v1 and waits until backup-service has recorded the authorisation. */
     private static UUID startRecovery(TestIssuer.Token token, String platform, int version) {
-        UUID recovery = UUID.randomUUID();
+        UUID recovery = mintedAt(Instant.now());
         send(TestKafka.cloudEvent("recovery.events", token.accountId(), "recovery.started.v1",
                 started(recovery, token.accountId(), platform, version, Instant.now())));
         awaitAuthorization(recovery);
         return recovery;
+    }
+
+    /** A recovery id as recovery-service mints them (UUIDv7), minted at the given time. */
+    private static UUID mintedAt(Instant at) {
+        return TimeOrderedIds.next(Clock.fixed(at, ZoneOffset.UTC));
     }
 
     private static void awaitAuthorization(UUID recovery) {
@@ -104,7 +112,7 @@ class KeyReleaseTest {
     void theAuthorisedRecoveryGetsTheCiphertextAndTheDataKeyOnceItsEventArrived() throws Exception {
         TestIssuer.Token alice = TestIssuer.token();
         Map<String, Object> uploaded = create(alice, "ios", 4);
-        UUID recovery = UUID.randomUUID();
+        UUID recovery = mintedAt(Instant.now()); // as recovery-service mints them;
 
         // Before recovery.started.v1 has arrived: not ready, retry in a second.
         content(alice, "ios", recovery).statusCode(409).contentType("application/problem+json")
@@ -160,7 +168,15 @@ class KeyReleaseTest {
         // bob has a backup of his own, mallory none: neither gets alice's release, guessed id or not.
         content(bob, "ios", recovery).statusCode(404).body("type", equalTo(PROBLEM + "no-release"));
         content(mallory, "ios", recovery).statusCode(404).body("type", equalTo(PROBLEM + "no-release"));
-        content(mallory, "ios", UUID.randomUUID()).statusCode(404).body("type", equalTo(PROBLEM + "no-backup"));
+        content(mallory, "ios", mintedAt(Instant.now())).statusCode(404).body("type", equalTo(PROBLEM + "no-backup"));
+        // Ids recovery-service never minted, or not within the release window (1 h), are not "not ready" but 404.
+        content(alice, "ios", UUID.randomUUID()).statusCode(404).body("type", equalTo(PROBLEM + "no-release"));
+        content(alice, "ios", mintedAt(Instant.now().minus(Duration.ofMinutes(61)))).statusCode(404)
+                .body("type", equalTo(PROBLEM + "no-release"));
+        content(alice, "ios", mintedAt(Instant.now().plus(Duration.ofMinutes(5)))).statusCode(404)
+                .body("type", equalTo(PROBLEM + "no-release"));
+        content(alice, "ios", mintedAt(Instant.now().minus(Duration.ofMinutes(59)))).statusCode(409)
+                .body("type", equalTo(PROBLEM + "recovery-not-ready"));
         content(mallory, "ios", "not-a-uuid").statusCode(404);
         // alice: only on the platform of her recovery.
         content(alice, "android", recovery).statusCode(404);

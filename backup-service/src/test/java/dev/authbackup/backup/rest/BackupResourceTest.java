@@ -110,14 +110,18 @@ class BackupResourceTest {
     }
 
     @Test
-    void retryingTheSameUploadAnswersTheSameAndCreatesNoVersion() {
+    void aRepeatedPreconditionIs412EvenForTheSameContent() {
+        // The contract: 412 also for If-None-Match: * once a backup exists. A retry that must answer as the first
+        // time did carries an Idempotency-Key (below).
         TestIssuer.Token alice = TestIssuer.token();
         Map<String, Object> first = BackupFixtures.upload(2);
         put(alice, "ios", "If-None-Match", "*", first).statusCode(201).body("version", equalTo(1));
-        put(alice, "ios", "If-None-Match", "*", first).statusCode(201).body("version", equalTo(1));
+        put(alice, "ios", "If-None-Match", "*", first).statusCode(412).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "stale-version")).body("currentVersion", equalTo(1));
         Map<String, Object> second = BackupFixtures.upload(2);
         put(alice, "ios", "If-Match", "\"1\"", second).statusCode(200).body("version", equalTo(2));
-        put(alice, "ios", "If-Match", "\"1\"", second).statusCode(200).body("version", equalTo(2));
+        put(alice, "ios", "If-Match", "\"1\"", second).statusCode(412)
+                .body("type", equalTo(PROBLEM + "stale-version")).body("currentVersion", equalTo(2));
         assertEquals(2, versions(alice));
     }
 
@@ -129,6 +133,12 @@ class BackupResourceTest {
         put(alice, "ios", "If-None-Match", "*", body)
                 .statusCode(413).contentType("application/problem+json")
                 .body("type", equalTo(PROBLEM + "payload-too-large"));
+        // Past the HTTP layer's limit (512 KiB of request) the body is refused unread, with a problem too.
+        body.put("ciphertext", BackupFixtures.base64(1024 * 1024));
+        put(alice, "ios", "If-None-Match", "*", body)
+                .statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "payload-too-large")).body("status", equalTo(413));
+        assertEquals(0, versions(alice));
         body.put("ciphertext", BackupFixtures.base64(256 * 1024));
         put(alice, "ios", "If-None-Match", "*", body).statusCode(201);
     }

@@ -112,14 +112,17 @@ public class PushApprovals {
         return NotificationProblems.tooManyApprovals(Math.max(1, (wait.toMillis() + 999) / 1000), detail);
     }
 
-    /** The approvals this device can still answer: unexpired, not yet answered by it, pushed to its keys. */
+    /**
+     * The approvals pending for this device, as its push would have carried them: not answered yet (by any device),
+     * unexpired, and started while this device had a key (so pushed to it).
+     */
     public Uni<List<PushApproval>> pendingFor(AccountId account, String deviceId) {
         OffsetDateTime now = Provisioning.now(clock);
         return Panache.withSession(() -> PushApproval.list("""
-                from PushApproval a where a.accountId = ?1 and a.expiresAt > ?2
-                 and exists (from PushKey k where k.accountId = ?1 and k.deviceId = ?3 and k.revokedAt is null)
-                 and not exists (select 1 from PushApprovalResponse r where r.approvalId = a.id and r.deviceId = ?3)
-                 order by a.createdAt""", account.value(), now, deviceId));
+                from PushApproval a where a.accountId = ?1 and a.status = ?4 and a.expiresAt > ?2
+                 and exists (from PushKey k where k.accountId = ?1 and k.deviceId = ?3 and k.revokedAt is null
+                             and k.createdAt <= a.createdAt)
+                 order by a.createdAt""", account.value(), now, deviceId, PushApproval.PENDING));
     }
 
     /** A device's answer, signed by one of its registered keys; answers the status this answer records. */

@@ -112,11 +112,14 @@ class PushApprovalResourceTest {
 
         byte[] challenge = challenge(alice, "new-phone", id);
         assertEquals(32, challenge.length);
+        registeredKey(alice, "later-phone", "fcm");
+        assertTrue(pending(alice, "later-phone").isEmpty(), "keyed after the approval started: never pushed to it");
         assertEquals(Base64.getEncoder().encodeToString(challenge), message.get("data").get("challenge").asText());
         respond(alice, id, "new-phone", newPhone.keyId(), true, newPhone.pair().getPrivate(), challenge)
                 .statusCode(200).body("status", equalTo("approved"));
         assertEquals("approved", TestDatabase.scalar("SELECT status FROM push_approval WHERE id = ?::uuid", id));
         assertTrue(pending(alice, "new-phone").isEmpty(), "answered: no longer pending for the new phone");
+        assertTrue(pending(alice, "old-phone").isEmpty(), "answered on the new phone: no longer pending anywhere");
 
         // The old phone may answer too; its answer is recorded, and the same key cannot answer twice.
         respond(alice, id, "old-phone", oldPhone.keyId(), false, oldPhone.pair().getPrivate(), challenge)

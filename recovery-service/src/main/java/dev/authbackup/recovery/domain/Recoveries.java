@@ -1,5 +1,6 @@
 package dev.authbackup.recovery.domain;
 
+import dev.authbackup.common.ids.TimeOrderedIds;
 import dev.authbackup.common.outbox.Outbox;
 import dev.authbackup.common.problem.ProblemException;
 import dev.authbackup.common.problem.Problems;
@@ -104,7 +105,7 @@ public class Recoveries {
             BackupProjection.Projected backup) {
         OffsetDateTime now = RecoverySaga.now(clock);
         Recovery recovery = new Recovery();
-        recovery.id = UUID.randomUUID();
+        recovery.id = TimeOrderedIds.next(clock);
         recovery.accountId = account.value();
         recovery.platform = request.platform();
         recovery.deviceId = request.deviceId();

@@ -1,0 +1,70 @@
+package dev.authbackup.common.rest;
+
+import dev.authbackup.common.problem.Problems;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A body whose {@code Content-Length} is over {@code quarkus.http.limits.max-body-size} is refused with an RFC 9457
+ * {@code payload-too-large} problem. Quarkus refuses it too, but with an empty 413 and before the REST layer runs,
+ * so its answer has no problem body; this route runs just before Quarkus's (order -2) and reads nothing of the body.
+ * A body sent without a length (chunked) is still counted and cut off by Quarkus when it passes the limit; that
+ * answer is a bare 413.
+ */
+@ApplicationScoped
+public class OversizeBodies {
+
+    /** Just before Quarkus's own limit check (RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT, -2). */
+    static final int ORDER = -3;
+
+    private final Optional<MemorySize> limit;
+    private final MeterRegistry registry;
+
+    public OversizeBodies(@ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> limit,
+            MeterRegistry registry) {
+        this.limit = limit;
+        this.registry = registry;
+    }
+
+    void install(@Observes Router router) {
+        if (limit.isEmpty()) {
+            return;
+        }
+        long max = limit.get().asLongValue();
+        String body = new JsonObject()
+                .put("type", Problems.typeUri(Problems.PAYLOAD_TOO_LARGE))
+                .put("title", "Payload too large")
+                .put("status", 413)
+                .put("detail", "The request body is larger than this service accepts (" + max / 1024 + " KiB).")
+                .encode();
+        router.route().order(ORDER).handler(ctx -> {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length == null || !tooLong(length, max)) {
+                ctx.next();
+                return;
+            }
+            registry.counter("authbackup.problems", "type", Problems.PAYLOAD_TOO_LARGE, "status", "413").increment();
+            // The body is not read: close the connection once answered, as Quarkus does, instead of draining it.
+            ctx.response().setStatusCode(413)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .endHandler(ended -> ctx.request().connection().close())
+                    .end(body);
+        });
+    }
+
+    private static boolean tooLong(String length, long max) {
+        try {
+            return Long.parseLong(length.trim()) > max;
+        } catch (NumberFormatException e) {
+            return false; // Vert.x refuses a malformed length before any route runs
+        }
+    }
+}
