@@ -15,11 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.testsupport.TestDatabase;
 import dev.authbackup.testsupport.TestIssuer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -141,6 +148,34 @@ class BackupResourceTest {
         assertEquals(0, versions(alice));
         body.put("ciphertext", BackupFixtures.base64(256 * 1024));
         put(alice, "ios", "If-None-Match", "*", body).statusCode(201);
+    }
+
+    @Test
+    void aBodySentWithoutALengthIsReadUpToTheLimitOnly() throws Exception {
+        TestIssuer.Token alice = TestIssuer.token();
+        Map<String, Object> body = BackupFixtures.upload(1);
+        body.put("ciphertext", BackupFixtures.base64(1024 * 1024));
+        HttpResponse<String> refused = chunked(alice, body);
+        assertEquals(413, refused.statusCode());
+        assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(PROBLEM + "payload-too-large", new ObjectMapper().readTree(refused.body()).get("type").asText());
+        assertEquals(0, versions(alice));
+        body.put("ciphertext", BackupFixtures.base64(4096));
+        HttpResponse<String> stored = chunked(alice, body);
+        assertEquals(201, stored.statusCode(), stored.body());
+        assertEquals(1, versions(alice));
+    }
+
+    /** A PUT whose body is a stream of unknown length, which the JDK's client sends chunked, without a length. */
+    private static HttpResponse<String> chunked(TestIssuer.Token token, Map<String, Object> body) throws Exception {
+        byte[] json = new ObjectMapper().writeValueAsBytes(body);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port
+                        + "/v1/backups/ios"))
+                .header("Authorization", token.bearer()).header("If-None-Match", "*")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json))).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
