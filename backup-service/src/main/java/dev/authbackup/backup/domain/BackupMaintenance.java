@@ -79,7 +79,9 @@ public class BackupMaintenance {
      * Erases what retention no longer keeps: versions outside the newest {@code keep-versions} that are
      * older than {@code keep-for}, and deleted backups past their restore window. Crypto-shred: the wrapped
      * keys are destroyed and committed first, so even an interrupted purge leaves nothing decryptable;
-     * the rows go in a second transaction.
+     * the rows go in a second transaction. A purged backup's head stays, without versions, as a tombstone: its
+     * version and revision go on growing if the account backs up again, so the projections that consumers keep
+     * (which apply only a newer revision) take the new backup instead of ignoring it as old.
      */
     public Uni<Integer> purge() {
         OffsetDateTime now = BackupStore.now(clock);
@@ -96,23 +98,27 @@ public class BackupMaintenance {
                         .setParameter("deletedCutoff", deletedCutoff)
                         .executeUpdate()))
                 .flatMap(shredded -> Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
-                        .createNativeQuery("DELETE FROM backup_version WHERE wrapped_key IS NULL").executeUpdate()
-                        .flatMap(versions -> session.createNativeQuery("""
-                                DELETE FROM backup b WHERE b.deleted_at < :deletedCutoff
-                                   AND NOT EXISTS (SELECT 1 FROM backup_version v WHERE v.backup_id = b.id)""")
-                                .setParameter("deletedCutoff", deletedCutoff).executeUpdate()
-                                .flatMap(backups -> session.createNativeQuery(
-                                        "DELETE FROM release_authorization WHERE expires_at < :cutoff")
-                                        .setParameter("cutoff", now.minusDays(1)).executeUpdate()
-                                        .map(authorizations -> {
-                                            if (versions + backups > 0) {
-                                                LOG.infof("Purged %d versions (%d keys shredded) and %d deleted backups",
-                                                        versions, shredded, backups);
-                                            }
-                                            metrics.purged("versions", versions);
-                                            metrics.purged("backups", backups);
-                                            return versions;
-                                        }))))));
+                        .createNativeQuery("""
+                                WITH gone AS (DELETE FROM backup_version WHERE wrapped_key IS NULL RETURNING backup_id)
+                                SELECT count(*), count(DISTINCT g.backup_id) FILTER (WHERE b.deleted_at < :deletedCutoff)
+                                  FROM gone g JOIN backup b ON b.id = g.backup_id""", Object[].class)
+                        .setParameter("deletedCutoff", deletedCutoff).getSingleResult()
+                        .flatMap(counts -> {
+                            int versions = ((Number) counts[0]).intValue();
+                            int backups = ((Number) counts[1]).intValue();
+                            return session.createNativeQuery(
+                                            "DELETE FROM release_authorization WHERE expires_at < :cutoff")
+                                    .setParameter("cutoff", now.minusDays(1)).executeUpdate()
+                                    .map(authorizations -> {
+                                        if (versions + backups > 0) {
+                                            LOG.infof("Purged %d versions (%d keys shredded) and %d deleted backups",
+                                                    versions, shredded, backups);
+                                        }
+                                        metrics.purged("versions", versions);
+                                        metrics.purged("backups", backups);
+                                        return versions;
+                                    });
+                        }))));
     }
 
     /** Re-wraps data keys still under an older KEK with the current one; returns how many. */

@@ -14,7 +14,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.backup.rest.BackupFixtures;
@@ -134,12 +134,29 @@ class BackupMaintenanceTest {
         TestDatabase.execute("UPDATE backup SET deleted_at = now() - interval '31 days' WHERE account_id = ?",
                 alice.accountId());
 
+        long revisionBefore = ((Number) head(alice, "android", "revision")).longValue();
         purge();
         assertEquals(0, versions(alice));
-        assertNull(head(alice, "android", "id"));
+        assertEquals(0L, TestDatabase.count("""
+                SELECT count(*) FROM backup_version v JOIN backup b ON b.id = v.backup_id
+                 WHERE b.account_id = ? AND (v.wrapped_key IS NOT NULL OR v.ciphertext IS NOT NULL)""",
+                alice.accountId()));
         // bob's deleted backup is still in its window: untouched and restorable.
         assertEquals(1, versions(bob));
         given().header("Authorization", bob.bearer()).post("/v1/backups/android/restore").then().statusCode(200);
         get(alice, "/v1/backups/android").statusCode(404).body("type", equalTo(PROBLEM + "no-backup"));
+        given().header("Authorization", alice.bearer()).post("/v1/backups/android/restore").then().statusCode(404);
+        get(alice, "/v1/backup-profile").statusCode(200).body("backups.size()", equalTo(0));
+
+        // Backing up again starts a backup whose revision is newer than the purged one's, so that consumers'
+        // projections (which take only a newer revision) see it instead of dropping it as old.
+        put(alice, "android", "If-None-Match", "*", BackupFixtures.upload(1)).statusCode(201);
+        await().atMost(Duration.ofSeconds(20)).until(() -> EVENTS.withKey(alice.accountId()).stream()
+                .filter(r -> "backup.stored.v1".equals(TestKafka.header(r, "ce_type"))).count() == 3);
+        var stored = EVENTS.withKey(alice.accountId()).stream()
+                .filter(r -> "backup.stored.v1".equals(TestKafka.header(r, "ce_type"))).toList();
+        long revisionAfter = new ObjectMapper().readTree(stored.get(2).value()).get("revision").asLong();
+        assertTrue(revisionAfter > revisionBefore, revisionAfter + " after a purge, " + revisionBefore + " before");
+        assertEquals(1, versions(alice));
     }
 }

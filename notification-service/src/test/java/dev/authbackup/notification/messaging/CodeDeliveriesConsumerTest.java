@@ -177,12 +177,19 @@ class CodeDeliveriesConsumerTest {
         double failed = TestMetrics.counter("authbackup_deliveries_failed_total", "channel=\"sms\"");
         var dlq = TestKafka.readFromStart(kafka, "notification-service.dlq", Duration.ofSeconds(60));
         String eventId = UUID.randomUUID().toString();
+        String code = code();
         send(TestKafka.cloudEvent(TOPIC, account, eventId, "verification.code-delivery.v1",
-                delivery(account, "sms", to, code(), "step_up")));
+                delivery(account, "sms", to, code, "step_up")));
 
         await().atMost(Duration.ofSeconds(45)).until(() -> dlq.getRecords().stream()
                 .anyMatch(r -> eventId.equals(TestKafka.header(r, "ce_id"))));
         dlq.stop();
+        String deadLetter = dlq.getRecords().stream().filter(r -> eventId.equals(TestKafka.header(r, "ce_id")))
+                .findFirst().orElseThrow().value();
+        // Neither the code nor the number goes on to the dead-letter topic; what identifies the delivery does.
+        assertFalse(deadLetter.contains(code), deadLetter);
+        assertFalse(deadLetter.contains(to.substring(1)), deadLetter);
+        assertTrue(deadLetter.contains("\"channel\":\"sms\"") && deadLetter.contains("\"redacted\":true"), deadLetter);
         assertEquals(4, smsTo(to).size(), "the first attempt and three retries");
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM processed_event WHERE event_id = ?", eventId),
                 "a dead-lettered delivery is not recorded as done");

@@ -5,6 +5,7 @@ import static dev.authbackup.common.messaging.CloudEventHeaders.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.authbackup.common.metrics.HopTimers;
+import dev.authbackup.common.problem.StoreOutage;
 import dev.authbackup.common.security.AccountId;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,9 +43,9 @@ import org.jboss.logging.Logger;
  * Runs a consumer's effect at most once per event id: the id goes into the {@code processed_event}
  * inbox in the same transaction as the effect, so a redelivered event changes nothing.
  *
- * <p>Transient failures are retried a bounded number of times; a poison message, or one that still
- * fails after the retries, is nacked, which the channel's dead-letter strategy sends to the DLQ topic:
- * the partition keeps flowing.
+ * <p>A store outage is waited out; other transient failures are retried a bounded number of times; a poison message,
+ * or one that still fails after the retries, is nacked, which the channel's dead-letter strategy sends to the DLQ
+ * topic: the partition keeps flowing.
  *
  * <p>A busy projection reads whole polled batches ({@link #consumeBatch}): consecutive events it can write with the
  * SQL client share one transaction and one inbox insert, instead of a transaction (and a commit) each.
@@ -59,6 +60,8 @@ public class IdempotentConsumer {
 
     private static final Logger LOG = Logger.getLogger(IdempotentConsumer.class);
     static final int RETRIES = 3;
+    static final Duration FIRST_BACK_OFF = Duration.ofMillis(200);
+    static final Duration OUTAGE_BACK_OFF = Duration.ofSeconds(5);
 
     private static final String INBOX_BATCH = """
             INSERT INTO processed_event (consumer, event_id, event_type, processed_at)
@@ -231,10 +234,33 @@ public class IdempotentConsumer {
                 .onFailure().recoverWithUni(failure -> deadLetter(consumer, event, message, failure));
     }
 
-    /** Transient failures are tried again, a bounded number of times with back-off; a poison event is not. */
     private static <T> Uni<T> retried(Uni<T> attempt) {
-        return attempt.onFailure(failure -> !(failure instanceof PoisonEventException))
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(RETRIES);
+        return retried(attempt, FIRST_BACK_OFF);
+    }
+
+    /**
+     * A store outage (PostgreSQL restarting or unreachable) is waited out, however long it lasts, with back-off up
+     * to {@link #OUTAGE_BACK_OFF}: no event could be applied meanwhile, and dead-lettering them would lose saga steps.
+     * Other failures are tried again {@link #RETRIES} times with back-off, then dead-lettered; a poison event is not
+     * tried again.
+     */
+    static <T> Uni<T> retried(Uni<T> attempt, Duration firstBackOff) {
+        boolean[] warned = {false};
+        return attempt
+                .onFailure(failure -> {
+                    if (!StoreOutage.isOutage(failure)) {
+                        return false;
+                    }
+                    if (!warned[0]) {
+                        warned[0] = true;
+                        LOG.warnf("A store is unreachable; waiting for it before applying the event: %s",
+                                StoreOutage.describe(failure));
+                    }
+                    return true;
+                })
+                .retry().withBackOff(firstBackOff, OUTAGE_BACK_OFF).indefinitely()
+                .onFailure(failure -> !(failure instanceof PoisonEventException))
+                .retry().withBackOff(firstBackOff, Duration.ofSeconds(2)).atMost(RETRIES);
     }
 
     private Uni<Void> deadLetter(String consumer, IncomingEvent event, Message<String> message, Throwable failure) {

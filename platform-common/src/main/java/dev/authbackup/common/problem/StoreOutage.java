@@ -9,20 +9,20 @@ import java.util.Map;
 
 /**
  * Tells a store outage (PostgreSQL refusing connections, restarting, or resetting them) from a bug: the first
- * is answered 503 with {@code Retry-After}, the second 500. Connection failures are SQLSTATE class 08; a
+ * is answered 503 with {@code Retry-After}, the second 500; a consumer waits out the first instead of dead-lettering. Connection failures are SQLSTATE class 08; a
  * server shutting down or starting up is 57P01–57P03.
  */
-final class StoreOutage {
+public final class StoreOutage {
 
     private StoreOutage() {
     }
 
-    static boolean isOutage(Throwable failure) {
+    public static boolean isOutage(Throwable failure) {
         return outageIn(failure) != null;
     }
 
     /** The outage's class and message, without a stack trace (the cause is known and needs none). */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable outage = outageIn(failure);
         return outage == null ? "" : outage.getClass().getSimpleName() + ": " + outage.getMessage();
     }

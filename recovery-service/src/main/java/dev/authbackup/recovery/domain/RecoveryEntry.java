@@ -65,6 +65,29 @@ public class RecoveryEntry extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 
+    /** When the device got its own credential for this entry (a personal one), if it has. */
+    @Column(name = "credential_issued_at")
+    public OffsetDateTime credentialIssuedAt;
+
+    /** When the device registered its push key for this entry (one that uses push), if it has. */
+    @Column(name = "push_key_registered_at")
+    public OffsetDateTime pushKeyRegisteredAt;
+
+    /** A personal entry gets a credential of the new device's own (its codes differ from the old device's). */
+    public boolean needsCredential() {
+        return "personal".equals(kind);
+    }
+
+    /** An entry that uses push gets a push key, after step-up verification. */
+    public boolean needsPushKey() {
+        return requirement == Requirement.verification;
+    }
+
+    /** Whether the device has everything this entry needs: its credential and its push key, where it needs them. */
+    public boolean provisioned() {
+        return (!needsCredential() || credentialIssuedAt != null) && (!needsPushKey() || pushKeyRegisteredAt != null);
+    }
+
     public static Uni<List<RecoveryEntry>> of(UUID recoveryId) {
         return list("recoveryId = ?1 order by position", recoveryId);
     }

@@ -18,6 +18,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,7 +68,7 @@ public class RecoverySaga {
 
     /** {@code verification.succeeded.v1}: the entry is verified; its device may now register a push key. */
     public Uni<Void> verified(SagaEvents.EntryStep event) {
-        return withEntry(SagaEvents.VERIFICATION_SUCCEEDED, event, Requirement.verification,
+        return withEntry(SagaEvents.VERIFICATION_SUCCEEDED, event, RecoveryEntry::needsPushKey,
                 (recovery, entries, entry) -> {
             OffsetDateTime now = now(clock);
             if (!advance(entry, EntryState.verified, now)) {
@@ -86,24 +88,37 @@ public class RecoverySaga {
 
     /** {@code device.push-key-registered.v1}: a verified entry's push key is on the device. */
     public Uni<Void> pushKeyRegistered(SagaEvents.EntryStep event) {
-        return restored(SagaEvents.PUSH_KEY_REGISTERED, event, Requirement.verification);
+        return withEntry(SagaEvents.PUSH_KEY_REGISTERED, event, RecoveryEntry::needsPushKey,
+                (recovery, entries, entry) -> provisioned(SagaEvents.PUSH_KEY_REGISTERED, recovery, entries, entry,
+                        now -> entry.pushKeyRegisteredAt = now));
     }
 
     /** {@code device.credential-issued.v1}: a personal entry has its own credential on the device. */
     public Uni<Void> credentialIssued(SagaEvents.EntryStep event) {
-        return restored(SagaEvents.CREDENTIAL_ISSUED, event, Requirement.device_credential);
+        return withEntry(SagaEvents.CREDENTIAL_ISSUED, event, RecoveryEntry::needsCredential,
+                (recovery, entries, entry) -> provisioned(SagaEvents.CREDENTIAL_ISSUED, recovery, entries, entry,
+                        now -> entry.credentialIssuedAt = now));
     }
 
-    private Uni<Void> restored(String type, SagaEvents.EntryStep event, Requirement requirement) {
-        return withEntry(type, event, requirement, (recovery, entries, entry) -> {
-            OffsetDateTime now = now(clock);
-            if (!advance(entry, EntryState.restored, now)) {
-                metrics.ignored(type, "already-restored");
-                return Uni.createFrom().voidItem();
-            }
-            recovery.updatedAt = now;
-            return completeIfDone(recovery, entries, now);
-        });
+    /**
+     * Records one thing the device got for the entry; the entry is restored once the device has all it needs (a
+     * personal entry that uses push: its own credential and its push key, in either order).
+     */
+    private Uni<Void> provisioned(String type, Recovery recovery, List<RecoveryEntry> entries, RecoveryEntry entry,
+            Consumer<OffsetDateTime> record) {
+        OffsetDateTime now = now(clock);
+        if (entry.state == EntryState.restored) {
+            metrics.ignored(type, "already-restored");
+            return Uni.createFrom().voidItem();
+        }
+        record.accept(now);
+        entry.updatedAt = now;
+        recovery.updatedAt = now;
+        if (!entry.provisioned()) {
+            return Uni.createFrom().voidItem(); // the other half is still to come
+        }
+        advance(entry, EntryState.restored, now);
+        return completeIfDone(recovery, entries, now);
     }
 
     /** Moves an entry forward to {@code target}; answers false when it is there or beyond already. */
@@ -136,11 +151,11 @@ public class RecoverySaga {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> withEntry(String type, SagaEvents.EntryStep event, Requirement requirement,
+    private Uni<Void> withEntry(String type, SagaEvents.EntryStep event, Predicate<RecoveryEntry> needs,
             OnEntry step) {
         return withRecovery(type, event.recoveryId(), event.accountId(), event.deviceId(), (recovery, entries) -> {
             RecoveryEntry entry = entries.stream().filter(e -> e.ref.equals(event.entryRef())).findFirst().orElse(null);
-            if (entry == null || entry.requirement != requirement) {
+            if (entry == null || !needs.test(entry)) {
                 metrics.ignored(type, entry == null ? "unknown-entry" : "not-required");
                 LOG.infof("Ignored %s for recovery %s: entry %s %s", type, recovery.id, event.entryRef(),
                         entry == null ? "is not in it" : "does not need it");

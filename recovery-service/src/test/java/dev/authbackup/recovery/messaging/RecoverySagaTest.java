@@ -133,9 +133,13 @@ class RecoverySagaTest {
         assertEquals("iphone-B", authorized.get("deviceId").asText());
         assertEquals(recovery.toString(), authorized.get("recoveryId").asText());
 
+        // A personal entry that uses push needs the device's own credential as well as its push key: the key alone
+        // (applied before personal-totp's credential, which follows it on the same partition) does not restore it.
         pushKey(alice, recovery, "personal-push", "iphone-B");
         credential(alice, recovery, "personal-totp", "iphone-B");
         verified(alice, recovery, "work-push", "iphone-B");
+        awaitState(alice, recovery, "in_progress", "verified", "restored", "verified", "restored", "restored");
+        credential(alice, recovery, "personal-push", "iphone-B");
         awaitState(alice, recovery, "in_progress", "restored", "restored", "verified", "restored", "restored");
         pushKey(alice, recovery, "work-push", "iphone-B");
         awaitState(alice, recovery, "completed", "restored", "restored", "restored", "restored", "restored");
@@ -162,6 +166,8 @@ class RecoverySagaTest {
         send("backup.events", alice, "backup.released.v1", released(alice, recovery, "iphone-B"));
         awaitState(alice, recovery, "in_progress", "verified", "restored", "awaiting_verification", "restored",
                 "restored");
+        // The personal push entry's credential first this time, then its push key.
+        credential(alice, recovery, "personal-push", "iphone-B");
         pushKey(alice, recovery, "personal-push", "iphone-B");
         verified(alice, recovery, "work-push", "iphone-B");
         pushKey(alice, recovery, "work-push", "iphone-B");

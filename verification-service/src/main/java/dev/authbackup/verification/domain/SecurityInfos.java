@@ -131,6 +131,11 @@ public class SecurityInfos {
         OffsetDateTime now = now();
         return Panache.withTransaction(() -> SecurityInfo.update(
                         "confirmed = true, confirmedAt = ?1 where id = ?2 and confirmed = false", now, proof.id)
+                .invoke(updated -> {
+                    if (updated == 0) { // removed since it was read: no change, so no event
+                        throw Problems.notFound("There is no security info with that id.");
+                    }
+                })
                 .call(() -> changed(account, proof, "confirmed", now))
                 .call(() -> audit.record(account.value(), Audit.SECURITY_INFO_CONFIRM, Audit.SUCCESS, null, proof.id, null)))
                 .map(ignored -> {
@@ -149,6 +154,11 @@ public class SecurityInfos {
                             .orElseThrow(() -> Problems.notFound("There is no security info with that id."));
                     List<SecurityInfo> others = all.stream().filter(p -> !p.id.equals(id)).toList();
                     return SecurityInfo.delete("id = ?1 and accountId = ?2", id, account.value())
+                            .invoke(deleted -> {
+                                if (deleted == 0) { // a concurrent removal deleted it first and told the others
+                                    throw Problems.notFound("There is no security info with that id.");
+                                }
+                            })
                             .call(() -> notifyOthers(account, others, proof, "security_info_removed", now))
                             .call(() -> changed(account, proof, "removed", now))
                             .call(() -> audit.record(account.value(), Audit.SECURITY_INFO_REMOVE, Audit.SUCCESS, null, id, null));

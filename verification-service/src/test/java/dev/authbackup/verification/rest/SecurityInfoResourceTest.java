@@ -183,6 +183,34 @@ class SecurityInfoResourceTest {
     }
 
     @Test
+    void ofTwoConcurrentRemovalsOfOneProofOneRemovesItAndOnlyItTellsTheOthers() throws Exception {
+        TestIssuer.Token alice = TestIssuer.token();
+        Fixtures.addConfirmedProof(alice, "email", "alice@example.com");
+        String phone = Fixtures.addConfirmedProof(alice, "phone", "+44 7700 900456");
+        String bearer = alice.bearer();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return given().header("Authorization", bearer).delete("/v1/security-info/" + phone).statusCode();
+            }));
+        }
+        go.countDown();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var result : results) {
+            statuses.add(result.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals(List.of(204, 404), statuses.stream().sorted().collect(Collectors.toList()));
+        assertEquals(1, proofs(alice));
+        // The removal's audit row, notice and event are written in its transaction: one removal, one of each.
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
+                + "AND action = 'security-info.remove' AND outcome = 'success'", alice.accountId()));
+    }
+
+    @Test
     void anUnconfirmedProofCannotBeUsedForStepUp() {
         TestIssuer.Token alice = TestIssuer.token();
         add(alice, "email", "pending@example.com").statusCode(201);
