@@ -158,18 +158,15 @@ class SecurityInfoResourceTest {
         assertTrue((Boolean) TestDatabase.scalar("SELECT confirmed FROM security_info WHERE id = ?::uuid", id));
     }
 
-    @Test
-    void ofTwoConcurrentAddsOfOneValueOneIsStored() throws Exception {
-        TestIssuer.Token alice = TestIssuer.token();
-        String bearer = alice.bearer();
+    /** Sends the same request from two threads released at once; answers the two statuses, sorted. */
+    private static List<Integer> twiceAtOnce(java.util.concurrent.Callable<Integer> request) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             results.add(pool.submit(() -> {
                 go.await();
-                return given().header("Authorization", bearer).contentType("application/json")
-                        .body(Map.of("type", "email", "value", "same@example.com")).post("/v1/security-info").statusCode();
+                return request.call();
             }));
         }
         go.countDown();
@@ -178,7 +175,16 @@ class SecurityInfoResourceTest {
             statuses.add(result.get(30, java.util.concurrent.TimeUnit.SECONDS));
         }
         pool.shutdown();
-        assertEquals(List.of(201, 409), statuses.stream().sorted().collect(Collectors.toList()));
+        return statuses.stream().sorted().collect(Collectors.toList());
+    }
+
+    @Test
+    void ofTwoConcurrentAddsOfOneValueOneIsStored() throws Exception {
+        TestIssuer.Token alice = TestIssuer.token();
+        String bearer = alice.bearer();
+        assertEquals(List.of(201, 409), twiceAtOnce(() -> given().header("Authorization", bearer)
+                .contentType("application/json").body(Map.of("type", "email", "value", "same@example.com"))
+                .post("/v1/security-info").statusCode()));
         assertEquals(1, proofs(alice));
     }
 
@@ -188,22 +194,8 @@ class SecurityInfoResourceTest {
         Fixtures.addConfirmedProof(alice, "email", "alice@example.com");
         String phone = Fixtures.addConfirmedProof(alice, "phone", "+44 7700 900456");
         String bearer = alice.bearer();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            results.add(pool.submit(() -> {
-                go.await();
-                return given().header("Authorization", bearer).delete("/v1/security-info/" + phone).statusCode();
-            }));
-        }
-        go.countDown();
-        List<Integer> statuses = new java.util.ArrayList<>();
-        for (var result : results) {
-            statuses.add(result.get(30, java.util.concurrent.TimeUnit.SECONDS));
-        }
-        pool.shutdown();
-        assertEquals(List.of(204, 404), statuses.stream().sorted().collect(Collectors.toList()));
+        assertEquals(List.of(204, 404), twiceAtOnce(() -> given().header("Authorization", bearer)
+                .delete("/v1/security-info/" + phone).statusCode()));
         assertEquals(1, proofs(alice));
         // The removal's audit row, notice and event are written in its transaction: one removal, one of each.
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM verification_audit WHERE account_id = ? "
