@@ -1,6 +1,7 @@
 package dev.authbackup.backup.domain;
 
 import dev.authbackup.common.problem.ProblemException;
+import dev.authbackup.common.rest.IdempotencyKey;
 
 /** The problems backup-service answers with, one type per cause. */
 public final class BackupProblems {
@@ -10,7 +11,6 @@ public final class BackupProblems {
     public static final String PRECONDITION_REQUIRED = "precondition-required";
     public static final String CIPHERTEXT_TOO_LARGE = "payload-too-large";
     public static final String DUPLICATE_ENTRY = "duplicate-entry";
-    public static final String IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused";
     public static final String VERSION_NOT_FOUND = "version-not-found";
     public static final String RECOVERY_NOT_READY = "recovery-not-ready";
     public static final String NO_RELEASE = "no-release";
@@ -46,8 +46,7 @@ public final class BackupProblems {
     }
 
     public static ProblemException idempotencyKeyReused() {
-        return new ProblemException(IDEMPOTENCY_KEY_REUSED, 422, "Idempotency-Key already used",
-                "This Idempotency-Key belongs to an earlier upload with different content; use a new key.");
+        return IdempotencyKey.reused("different content");
     }
 
     public static ProblemException versionNotFound(int version) {

@@ -9,6 +9,7 @@ import dev.authbackup.backup.rest.BackupMetadata;
 import dev.authbackup.backup.rest.StoreBackupRequest;
 import dev.authbackup.common.outbox.Outbox;
 import dev.authbackup.common.problem.Problems;
+import dev.authbackup.common.rest.StrictBase64;
 import dev.authbackup.common.security.AccountId;
 import dev.authbackup.common.security.FreshSignIn;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -68,18 +68,21 @@ public class BackupStore {
     /** A conditional upload: {@code If-None-Match: *} creates, {@code If-Match: "<version>"} replaces. */
     public record Precondition(boolean create, Integer expectedVersion) {
 
+        /** What a weak tag expects: no version is ever it. */
+        static final int NO_VERSION = -1;
+
         public static Precondition parse(String ifNoneMatch, String ifMatch) {
             if (ifMatch != null && !ifMatch.isBlank()) {
                 String value = ifMatch.trim();
-                if (value.startsWith("W/")) {
+                // If-Match compares strongly (RFC 9110 13.1.1): a weak tag matches no version, so the answer is 412.
+                boolean weak = value.startsWith("W/");
+                if (weak) {
                     value = value.substring(2);
                 }
-                value = value.replace("\"", "");
-                try {
-                    return new Precondition(false, Integer.parseInt(value));
-                } catch (NumberFormatException e) {
-                    throw Problems.malformed("If-Match must be a version tag such as \"3\".");
+                if (!value.matches("\"[0-9]{1,9}\"")) {
+                    throw Problems.malformed("If-Match must be a version tag such as \"3\", in quotes.");
                 }
+                return new Precondition(false, weak ? NO_VERSION : Integer.parseInt(value.substring(1, value.length() - 1)));
             }
             if (ifNoneMatch != null && ifNoneMatch.trim().equals("*")) {
                 return new Precondition(true, null);
@@ -421,7 +424,7 @@ public class BackupStore {
 
     private static byte[] base64(String field, String value) {
         try {
-            return Base64.getDecoder().decode(value);
+            return StrictBase64.decode(value);
         } catch (IllegalArgumentException e) {
             throw Problems.validation(field + " must be standard base64 with padding.").with("field", field);
         }

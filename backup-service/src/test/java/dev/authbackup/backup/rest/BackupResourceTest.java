@@ -188,6 +188,44 @@ class BackupResourceTest {
     }
 
     @Test
+    void aValueOfTheWrongShapeOrTypeIsAProblemNotACoercionOrAFailure() {
+        TestIssuer.Token alice = TestIssuer.token();
+        List<Object[]> wrong = List.of(
+                new Object[] {"deviceName", Map.of("a", 1)},             // an object where text belongs
+                new Object[] {"manifest", Map.of("entries", "x")},       // text where a list belongs
+                new Object[] {"deviceName", 5},                          // a number is not the text "5"
+                new Object[] {"deviceName", true},
+                new Object[] {"deviceName", "Alice\u0000s phone"});     // U+0000, which PostgreSQL cannot store
+        for (Object[] field : wrong) {
+            Map<String, Object> body = BackupFixtures.upload(1);
+            body.put((String) field[0], field[1]);
+            put(alice, "ios", "If-None-Match", "*", body).statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo(PROBLEM + "malformed-request")).body("status", equalTo(400));
+        }
+        // A body that is not an object at all.
+        put(alice, "ios", "If-None-Match", "*", List.of(1, 2)).statusCode(400)
+                .contentType("application/problem+json").body("type", equalTo(PROBLEM + "malformed-request"));
+        // Base64 without its padding is not the contract's standard base64.
+        Map<String, Object> unpadded = BackupFixtures.upload(1);
+        unpadded.put("ciphertext", "YWJjZA");
+        put(alice, "ios", "If-None-Match", "*", unpadded).statusCode(422)
+                .body("type", equalTo(PROBLEM + "validation-failed"));
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
+    void ifMatchComparesStronglyAndMustBeAQuotedVersion() {
+        TestIssuer.Token alice = TestIssuer.token();
+        put(alice, "ios", "If-None-Match", "*", BackupFixtures.upload(1)).statusCode(201);
+        put(alice, "ios", "If-Match", "W/\"1\"", BackupFixtures.upload(1)).statusCode(412)
+                .body("type", equalTo(PROBLEM + "stale-version")).body("currentVersion", equalTo(1));
+        put(alice, "ios", "If-Match", "1", BackupFixtures.upload(1)).statusCode(400)
+                .body("type", equalTo(PROBLEM + "malformed-request"));
+        assertEquals(1, versions(alice));
+        put(alice, "ios", "If-Match", "\"1\"", BackupFixtures.upload(1)).statusCode(200).body("version", equalTo(2));
+    }
+
+    @Test
     void anUnknownKindIs400NamingTheField() {
         TestIssuer.Token alice = TestIssuer.token();
         Map<String, Object> entry = BackupFixtures.entry("e1", "martian", false);

@@ -58,15 +58,27 @@ public class DeviceRegistry {
     public record Verified(boolean valid, String deviceId) {
     }
 
+    /**
+     * The open authorisation of this (recovery, entry, device, kind), locked; 403 {@code verification-required}
+     * without one, but 404 for another account's recovery (its objects are not this account's to know of).
+     */
+    private static Uni<ProvisioningAuthorization> authorized(AccountId account, String deviceId, UUID recoveryId,
+            String entryRef, String kind, OffsetDateTime now) {
+        return ProvisioningAuthorization.lock(account.value(), deviceId, recoveryId, entryRef, kind)
+                .flatMap(authorization -> authorization != null && authorization.usable(now)
+                        ? Uni.createFrom().item(authorization)
+                        : ProvisioningAuthorization.ofAnotherAccount(account.value(), recoveryId).map(theirs -> {
+                            throw theirs ? Problems.notFound("This account has no recovery with that id.")
+                                    : NotificationProblems.verificationRequired();
+                        }));
+    }
+
     /** Registers a push key for an authorised (recovery, entry, device), proved by a signature over the nonce. */
     @WithTransaction
     public Uni<UUID> registerPushKey(AccountId account, String deviceId, PushKeyRequest request) {
         OffsetDateTime now = Provisioning.now(clock);
-        return ProvisioningAuthorization.lock(account.value(), deviceId, request.recoveryId(), request.entryRef(),
-                ProvisioningAuthorization.PUSH_KEY).flatMap(authorization -> {
-            if (authorization == null || !authorization.usable(now)) {
-                throw NotificationProblems.verificationRequired();
-            }
+        return authorized(account, deviceId, request.recoveryId(), request.entryRef(),
+                ProvisioningAuthorization.PUSH_KEY, now).flatMap(authorization -> {
             ECPublicKey key = ProofOfPossession.p256Key(request.publicKey());
             ProofOfPossession.verify(key, authorization.nonce, request.signature(), "the provisioning nonce");
             authorization.consumedAt = now;
@@ -101,11 +113,8 @@ public class DeviceRegistry {
     public Uni<IssuedCredential> issueCredential(AccountId account, String deviceId, UUID recoveryId,
             String entryRef) {
         OffsetDateTime now = Provisioning.now(clock);
-        return ProvisioningAuthorization.lock(account.value(), deviceId, recoveryId, entryRef,
-                ProvisioningAuthorization.DEVICE_CREDENTIAL).flatMap(authorization -> {
-            if (authorization == null || !authorization.usable(now)) {
-                throw NotificationProblems.verificationRequired();
-            }
+        return authorized(account, deviceId, recoveryId, entryRef, ProvisioningAuthorization.DEVICE_CREDENTIAL, now)
+                .flatMap(authorization -> {
             authorization.consumedAt = now;
             byte[] secret = new byte[SECRET_BYTES];
             random.nextBytes(secret);

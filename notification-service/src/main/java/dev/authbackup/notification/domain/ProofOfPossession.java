@@ -1,5 +1,6 @@
 package dev.authbackup.notification.domain;
 
+import dev.authbackup.common.rest.StrictBase64;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -8,7 +9,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 
 /** Checks that a device holds the private half of an EC P-256 key: an ECDSA-SHA256 signature over server bytes. */
 public final class ProofOfPossession {
@@ -60,9 +60,9 @@ public final class ProofOfPossession {
             throw NotificationProblems.invalidProof(field + " is missing.");
         }
         try {
-            return Base64.getDecoder().decode(value);
+            return StrictBase64.decode(value);
         } catch (IllegalArgumentException e) {
-            throw NotificationProblems.invalidProof(field + " is not standard base64.");
+            throw NotificationProblems.invalidProof(field + " is not standard base64 with padding.");
         }
     }
 

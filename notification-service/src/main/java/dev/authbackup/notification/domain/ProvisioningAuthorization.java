@@ -72,6 +72,11 @@ public class ProvisioningAuthorization extends PanacheEntityBase {
      * registrations racing for it serialise and the second sees it consumed; null when there is none for
      * this account and device.
      */
+    /** Whether the recovery is another account's: it authorised something, for an account that is not this one. */
+    public static Uni<Boolean> ofAnotherAccount(String accountId, UUID recoveryId) {
+        return count("recoveryId = ?1 and accountId <> ?2", recoveryId, accountId).map(others -> others > 0);
+    }
+
     public static Uni<ProvisioningAuthorization> lock(String accountId, String deviceId, UUID recoveryId,
             String entryRef, String kind) {
         return find("accountId = ?1 and deviceId = ?2 and recoveryId = ?3 and entryRef = ?4 and kind = ?5",

@@ -113,8 +113,9 @@ class DeviceCredentialResourceTest {
         UUID pending = authorize(alice, "new-phone", "e2", "device_credential", false, Duration.ofHours(1));
         UUID pushOnly = authorize(alice, "new-phone", "e3", "push_key", true, Duration.ofHours(1));
 
-        post(bob, "/v1/devices/new-phone/credentials", body(recovery, "e1")).statusCode(403)
-                .contentType("application/problem+json").body("type", equalTo(PROBLEM + "verification-required"));
+        // alice's recovery is not bob's to know of: 404, not 403.
+        post(bob, "/v1/devices/new-phone/credentials", body(recovery, "e1")).statusCode(404)
+                .contentType("application/problem+json").body("type", equalTo(PROBLEM + "not-found"));
         post(alice, "/v1/devices/other-phone/credentials", body(recovery, "e1")).statusCode(403);
         post(alice, "/v1/devices/new-phone/credentials", body(pending, "e2")).statusCode(403)
                 .body("type", equalTo(PROBLEM + "verification-required"));

@@ -92,7 +92,7 @@ class PushKeyResourceTest {
     }
 
     @Test
-    void withoutAnOpenAuthorisationOfThisAccountAndDeviceTheAnswerIs403AndNothingChanges() {
+    void withoutAnOpenAuthorisationOfThisAccountAndDeviceTheAnswerIs403Or404AndNothingChanges() {
         TestIssuer.Token alice = TestIssuer.token();
         TestIssuer.Token bob = TestIssuer.token();
         UUID recovery = authorize(alice, DEVICE, "e1", "push_key", true, Duration.ofMinutes(10));
@@ -100,8 +100,9 @@ class PushKeyResourceTest {
         KeyPair pair = p256();
         Map<String, Object> body = pushKeyBody(recovery, "e1", pair, sign(pair.getPrivate(), nonce), "fcm");
 
-        // bob with alice's recovery; alice on another device; alice for another entry or recovery.
-        post(bob, path(DEVICE), body).statusCode(403).body("type", equalTo(PROBLEM + "verification-required"));
+        // bob with alice's recovery: not his to know of (404); alice on another device; alice for another entry or
+        // recovery (403).
+        post(bob, path(DEVICE), body).statusCode(404).body("type", equalTo(PROBLEM + "not-found"));
         post(alice, path("android-C"), body).statusCode(403).body("type", equalTo(PROBLEM + "verification-required"));
         Map<String, Object> otherEntry = new java.util.HashMap<>(body);
         otherEntry.put("entryRef", "e2");

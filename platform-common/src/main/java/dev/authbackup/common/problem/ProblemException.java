@@ -2,6 +2,7 @@ package dev.authbackup.common.problem;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A failure that the client must see as an RFC 9457 problem: every domain exception is one of these.
@@ -9,6 +10,8 @@ import java.util.Map;
  * <p>The message (detail) is shown to the client, so it must never carry a secret, a code or a key.
  */
 public class ProblemException extends RuntimeException {
+
+    private static final Set<String> RFC_9457_MEMBERS = Set.of("type", "title", "status", "detail", "instance");
 
     private final String type;
     private final int status;
@@ -31,6 +34,9 @@ public class ProblemException extends RuntimeException {
 
     /** Adds an extension member (e.g. {@code currentVersion}) to the problem body. */
     public ProblemException with(String member, Object value) {
+        if (RFC_9457_MEMBERS.contains(member)) { // an extension may not replace one of the standard members
+            throw new IllegalArgumentException("'" + member + "' is a member RFC 9457 defines");
+        }
         extensions.put(member, value);
         return this;
     }

@@ -3,6 +3,7 @@ package dev.authbackup.common.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -58,6 +59,15 @@ public class ProblemMapper {
     public Response invalidFormat(InvalidFormatException e) {
         return build(400, Problems.MALFORMED_REQUEST, "The request is malformed",
                 "Field '" + path(e) + "' has a value of the wrong type or an unknown value.", Map.of()).build();
+    }
+
+    /**
+     * A value of the wrong shape (an object or array where text is expected, or the reverse; a body that is not an
+     * object). Mapped on its own because quarkus-rest-jackson maps this type itself, with an empty 400.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return jsonMapping(e);
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,7 @@ import dev.authbackup.common.ids.TimeOrderedIds;
 import dev.authbackup.common.outbox.Outbox;
 import dev.authbackup.common.problem.ProblemException;
 import dev.authbackup.common.problem.Problems;
+import dev.authbackup.common.rest.IdempotencyKey;
 import dev.authbackup.common.security.AccountId;
 import dev.authbackup.recovery.config.RecoveryConfig;
 import dev.authbackup.recovery.messaging.BackupEvents;
@@ -51,16 +52,23 @@ public class Recoveries {
     /**
      * Begins a recovery, or refuses it with the first of: no backup here (naming the other platform if the
      * account has one there), no fresh sign-in, accounts already on the device, a recovery already active on
-     * the device. A retry with the same {@code Idempotency-Key} answers the recovery it began.
+     * the device. A retry with the same {@code Idempotency-Key} answers the recovery it began; the key sent with
+     * another platform or device is 422 {@code idempotency-key-reused}.
      */
     @WithTransaction
     public Uni<Begun> begin(AccountId account, boolean freshSignIn, String idempotencyKey,
             BeginRecoveryRequest request) {
         Uni<Recovery> earlier = idempotencyKey == null ? Uni.createFrom().nullItem()
                 : Recovery.findByIdempotencyKey(account.value(), idempotencyKey);
-        return earlier.flatMap(existing -> existing != null
-                ? view(existing).map(view -> new Begun(false, view))
-                : decide(account, freshSignIn, idempotencyKey, request));
+        return earlier.flatMap(existing -> {
+            if (existing == null) {
+                return decide(account, freshSignIn, idempotencyKey, request);
+            }
+            if (!existing.platform.equals(request.platform()) || !existing.deviceId.equals(request.deviceId())) {
+                throw IdempotencyKey.reused("another platform or device");
+            }
+            return view(existing).map(view -> new Begun(false, view));
+        });
     }
 
     private Uni<Begun> decide(AccountId account, boolean freshSignIn, String idempotencyKey,
@@ -133,7 +141,8 @@ public class Recoveries {
                 recovery.backupVersion, recovery.deviceId, now.toInstant(), now.plus(config.ttl()).toInstant(),
                 announced);
         return recovery.persist()
-                .flatMap(r -> RecoveryEntry.persist(entries))
+                // A backup may hold no entries (settings only): its recovery completes once downloaded.
+                .flatMap(r -> entries.isEmpty() ? Uni.createFrom().voidItem() : RecoveryEntry.persist(entries))
                 .flatMap(r -> outbox.publish(RecoveryEvents.TOPIC, recovery.accountId, RecoveryEvents.STARTED,
                         recovery.id.toString(), event))
                 .map(eventId -> {

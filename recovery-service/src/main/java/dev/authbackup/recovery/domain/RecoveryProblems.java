@@ -50,6 +50,6 @@ public final class RecoveryProblems {
 
     public static ProblemException finished(RecoveryStatus status) {
         return new ProblemException(RECOVERY_FINISHED, 409, "The recovery is over",
-                "The recovery is " + status + " and cannot be cancelled.").with("status", status.name());
+                "The recovery is " + status + " and cannot be cancelled.").with("recoveryStatus", status.name());
     }
 }

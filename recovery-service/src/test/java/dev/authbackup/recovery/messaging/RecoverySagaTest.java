@@ -179,6 +179,19 @@ class RecoverySagaTest {
     }
 
     @Test
+    void aBackupWithoutEntriesIsRecoveredAndCompletesOnceDownloaded() {
+        TestIssuer.Token alice = TestIssuer.token();
+        project(alice.accountId(), "ios", 1, "current", List.of()); // settings only
+        UUID recovery = started(alice, "ios", "iphone-B");
+        get(alice, recovery).statusCode(200).body("status", equalTo("awaiting_download")).body("entries.size()",
+                equalTo(0));
+        send("backup.events", alice, "backup.released.v1", released(alice, recovery, "iphone-B"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> get(alice, recovery).statusCode(200)
+                .body("status", equalTo("completed")).body("entries.size()", equalTo(0)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventsOf(alice, "recovery.completed.v1").size() == 1);
+    }
+
+    @Test
     void eventsThatDoNotBelongAreIgnoredAndTheSagaGoesOn() {
         TestIssuer.Token alice = TestIssuer.token();
         TestIssuer.Token bob = TestIssuer.token();

@@ -154,6 +154,11 @@ class RecoveryResourceTest {
         given().header("Authorization", alice.bearer()).header("Idempotency-Key", "k-1")
                 .contentType("application/json").body(begin("ios", "ipad-D")).post("/v1/recoveries").then()
                 .statusCode(201).body("id", equalTo(once));
+        // The same key with another device is another request: refused, and it begins nothing.
+        given().header("Authorization", alice.bearer()).header("Idempotency-Key", "k-1")
+                .contentType("application/json").body(begin("ios", "ipad-E")).post("/v1/recoveries").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "idempotency-key-reused"));
         assertEquals(3, recoveriesOf(alice));
     }
 
@@ -199,5 +204,16 @@ class RecoveryResourceTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> EVENTS.typesWithKey(alice.accountId())
                 .equals(List.of("recovery.started.v1", "recovery.cancelled.v1")));
         started(alice, "android", "pixel-B");
+    }
+
+    @Test
+    void aFinishedRecoveryCannotBeCancelledAndSaysWhy() {
+        TestIssuer.Token alice = TestIssuer.token();
+        project(alice.accountId(), "android", 1, "current", MIXED);
+        UUID recovery = started(alice, "android", "pixel-C");
+        TestDatabase.execute("UPDATE recovery SET status = 'completed', finished_at = now() WHERE id = ?", recovery);
+        given().header("Authorization", alice.bearer()).delete("/v1/recoveries/" + recovery).then().statusCode(409)
+                .contentType("application/problem+json").body("type", equalTo(PROBLEM + "recovery-finished"))
+                .body("status", equalTo(409)).body("recoveryStatus", equalTo("completed"));
     }
 }
