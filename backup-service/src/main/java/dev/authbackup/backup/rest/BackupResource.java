@@ -24,6 +24,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Base64;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** An account's backup in one storage location ({@code ios} or {@code android}). */
 @Path("/v1/backups/{platform}")
@@ -46,6 +49,15 @@ public class BackupResource {
      * Stores a new version: {@code If-None-Match: *} for the first, {@code If-Match: "<version>"} after.
      * An {@code Idempotency-Key} makes a retried request answer as the first one did.
      */
+    @APIResponse(responseCode = "201", description = "the first version; ETag: \"<version>\"",
+            content = @Content(schema = @Schema(implementation = BackupMetadata.class)))
+    @APIResponse(responseCode = "200", description = "the next version; ETag: \"<version>\"",
+            content = @Content(schema = @Schema(implementation = BackupMetadata.class)))
+    @APIResponse(responseCode = "401", description = "insufficient_user_authentication (RFC 9470) when the backup is sign_in_required and the sign-in is not fresh")
+    @APIResponse(responseCode = "412", description = "stale-version with currentVersion: If-Match is not the current version, or If-None-Match: * and a backup exists")
+    @APIResponse(responseCode = "413", description = "payload-too-large: ciphertext over 256 KiB, or a request body over 512 KiB")
+    @APIResponse(responseCode = "422", description = "validation-failed (errors[]), or idempotency-key-reused")
+    @APIResponse(responseCode = "428", description = "precondition-required: neither If-None-Match: * nor If-Match")
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> store(@PathParam("platform") String platform,
@@ -61,6 +73,9 @@ public class BackupResource {
     }
 
     /** The current version's metadata; never its content. */
+    @APIResponse(responseCode = "200", description = "metadata only, with ETag",
+            content = @Content(schema = @Schema(implementation = BackupMetadata.class)))
+    @APIResponse(responseCode = "404", description = "no-backup")
     @GET
     public Uni<Response> get(@PathParam("platform") String platform) {
         return store.current(account.id(), Platform.fromPath(platform))
@@ -68,6 +83,8 @@ public class BackupResource {
     }
 
     /** The kept versions, newest first (metadata only). */
+    @APIResponse(responseCode = "200", description = "kept versions, newest first")
+    @APIResponse(responseCode = "404", description = "no-backup")
     @GET
     @Path("/versions")
     public Uni<List<BackupStore.VersionSummary>> versions(@PathParam("platform") String platform) {
@@ -75,6 +92,8 @@ public class BackupResource {
     }
 
     /** Soft delete: gone from status and recovery at once, restorable for the restore window (30 days). */
+    @APIResponse(responseCode = "204", description = "soft-deleted; restorable for 30 days")
+    @APIResponse(responseCode = "404", description = "no-backup")
     @DELETE
     public Uni<Response> delete(@PathParam("platform") String platform) {
         return lifecycle.delete(account.id(), Platform.fromPath(platform))
@@ -85,6 +104,10 @@ public class BackupResource {
      * With {@code {version}}: makes that kept version current again, as a new version with its content
      * ({@code If-Match} optional). Without {@code version}: undoes a delete.
      */
+    @APIResponse(responseCode = "200", description = "the backup is current again (metadata)",
+            content = @Content(schema = @Schema(implementation = BackupMetadata.class)))
+    @APIResponse(responseCode = "404", description = "no-backup, or version-not-found")
+    @APIResponse(responseCode = "412", description = "stale-version: If-Match is not the current version")
     @POST
     @Path("/restore")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -108,6 +131,10 @@ public class BackupResource {
     }
 
     /** Releases ciphertext and data key to the device of the account's active recovery; never cached. */
+    @APIResponse(responseCode = "200", description = "ciphertext, data key, manifest and settings; Cache-Control: no-store",
+            content = @Content(schema = @Schema(implementation = BackupContent.class)))
+    @APIResponse(responseCode = "404", description = "no-release, or no-backup")
+    @APIResponse(responseCode = "409", description = "recovery-not-ready, with Retry-After: the authorisation of this recovery has not arrived yet")
     @GET
     @Path("/content")
     public Uni<Response> content(@PathParam("platform") String platform,

@@ -22,6 +22,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The signed-in account's devices: what they may register, their keys and credentials, revocation. */
 @Path("/v1/devices")
@@ -74,6 +77,8 @@ public class DeviceResource {
                 .toList());
     }
 
+    @APIResponse(responseCode = "204", description = "revoked with its keys and credentials")
+    @APIResponse(responseCode = "404", description = "not-found: unknown, or another account's device")
     @DELETE
     @Path("/{deviceId}")
     @Operation(summary = "Revoke a device: its push keys and credentials stop working (device.revoked.v1)")
@@ -93,6 +98,11 @@ public class DeviceResource {
                 .toList());
     }
 
+    @APIResponse(responseCode = "201", description = "the key is registered: {keyId}",
+            content = @Content(schema = @Schema(implementation = KeyRegistered.class)))
+    @APIResponse(responseCode = "403", description = "verification-required: no open authorisation of this entry for this device")
+    @APIResponse(responseCode = "404", description = "not-found: another account's recovery")
+    @APIResponse(responseCode = "422", description = "invalid-proof: not an EC P-256 SPKI key, or not its signature over the nonce; validation-failed")
     @POST
     @Path("/{deviceId}/push-keys")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -105,6 +115,10 @@ public class DeviceResource {
                 .map(keyId -> Response.status(201).entity(new KeyRegistered(keyId)).build());
     }
 
+    @APIResponse(responseCode = "201", description = "this device's own OATH credential, shown once; Cache-Control: no-store",
+            content = @Content(schema = @Schema(implementation = CredentialIssued.class)))
+    @APIResponse(responseCode = "403", description = "verification-required: no open authorisation")
+    @APIResponse(responseCode = "404", description = "not-found: another account's recovery")
     @POST
     @Path("/{deviceId}/credentials")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -17,6 +17,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Sign-in approvals pushed to the account's device keys and answered with signatures. */
 @Path("/v1/push-approvals")
@@ -37,6 +40,10 @@ public class PushApprovalResource {
     public record Answered(String status) {
     }
 
+    @APIResponse(responseCode = "201", description = "pushed to every device key of the account",
+            content = @Content(schema = @Schema(implementation = Started.class)))
+    @APIResponse(responseCode = "409", description = "no-push-devices: the account has no push key")
+    @APIResponse(responseCode = "429", description = "too-many-approvals, with Retry-After: push-bombing limits")
     @POST
     @Operation(summary = "Start a sign-in approval: push a challenge to every device key of the account "
             + "(429 too-many-approvals past 3 open or 10 pushes per 10 minutes; 409 no-push-devices)")
@@ -47,6 +54,13 @@ public class PushApprovalResource {
                 created.approval().expiresAt.toInstant())).build());
     }
 
+    @APIResponse(responseCode = "200", description = "the status this answer records: approved or denied",
+            content = @Content(schema = @Schema(implementation = Answered.class)))
+    @APIResponse(responseCode = "403", description = "key-not-registered: not an unrevoked key of this account and device")
+    @APIResponse(responseCode = "404", description = "not-found: unknown, or another account's approval")
+    @APIResponse(responseCode = "409", description = "approval-answered: this key answered already")
+    @APIResponse(responseCode = "410", description = "approval-expired")
+    @APIResponse(responseCode = "422", description = "invalid-proof: not this key's signature over the challenge")
     @POST
     @Path("/{id}/responses")
     @Consumes(MediaType.APPLICATION_JSON)
