@@ -195,7 +195,10 @@ class BackupResourceTest {
                 new Object[] {"manifest", Map.of("entries", "x")},       // text where a list belongs
                 new Object[] {"deviceName", 5},                          // a number is not the text "5"
                 new Object[] {"deviceName", true},
-                new Object[] {"deviceName", "Alice\u0000s phone"});     // U+0000, which PostgreSQL cannot store
+                new Object[] {"deviceName", "Alice\u0000s phone"},      // U+0000, which PostgreSQL cannot store
+                new Object[] {"manifest", Map.of("entries", List.of(BackupFixtures.entry("e0", "0", true)))},
+                new Object[] {"manifest", Map.of("entries", List.of(Map.of("ref", "e0", "kind", 1,
+                        "pushEnabled", true, "fingerprint", "ab")))});  // an enum is its name, not its position
         for (Object[] field : wrong) {
             Map<String, Object> body = BackupFixtures.upload(1);
             body.put((String) field[0], field[1]);

@@ -67,16 +67,16 @@ public class ProvisioningAuthorization extends PanacheEntityBase {
                 + " and expiresAt > ?3 order by createdAt, entryRef, kind", accountId, deviceId, now);
     }
 
-    /**
-     * The authorisation of this kind for (recovery, entry), locked until the transaction ends, so that two
-     * registrations racing for it serialise and the second sees it consumed; null when there is none for
-     * this account and device.
-     */
     /** Whether the recovery is another account's: it authorised something, for an account that is not this one. */
     public static Uni<Boolean> ofAnotherAccount(String accountId, UUID recoveryId) {
         return count("recoveryId = ?1 and accountId <> ?2", recoveryId, accountId).map(others -> others > 0);
     }
 
+    /**
+     * The authorisation of this kind for (recovery, entry), locked until the transaction ends, so that two
+     * registrations racing for it serialise and the second sees it consumed; null when there is none for
+     * this account and device.
+     */
     public static Uni<ProvisioningAuthorization> lock(String accountId, String deviceId, UUID recoveryId,
             String entryRef, String kind) {
         return find("accountId = ?1 and deviceId = ?2 and recoveryId = ?3 and entryRef = ?4 and kind = ?5",

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.vertx.core.ContextAwareScheduler;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
@@ -246,6 +249,10 @@ public class IdempotentConsumer {
      */
     static <T> Uni<T> retried(Uni<T> attempt, Duration firstBackOff) {
         boolean[] warned = {false};
+        // Each attempt again on the consumer's Vert.x context: a back-off's timer fires on a worker thread, where a
+        // Hibernate Reactive session cannot open (it would fail with "no current Vert.x context", not an outage).
+        ScheduledExecutorService onThisContext = Vertx.currentContext() == null ? Infrastructure.getDefaultWorkerPool()
+                : ContextAwareScheduler.delegatingTo(Infrastructure.getDefaultWorkerPool()).withCurrentContext();
         return attempt
                 .onFailure(failure -> {
                     if (!StoreOutage.isOutage(failure)) {
@@ -258,9 +265,9 @@ public class IdempotentConsumer {
                     }
                     return true;
                 })
-                .retry().withBackOff(firstBackOff, OUTAGE_BACK_OFF).indefinitely()
+                .retry().withExecutor(onThisContext).withBackOff(firstBackOff, OUTAGE_BACK_OFF).indefinitely()
                 .onFailure(failure -> !(failure instanceof PoisonEventException))
-                .retry().withBackOff(firstBackOff, Duration.ofSeconds(2)).atMost(RETRIES);
+                .retry().withExecutor(onThisContext).withBackOff(firstBackOff, Duration.ofSeconds(2)).atMost(RETRIES);
     }
 
     private Uni<Void> deadLetter(String consumer, IncomingEvent event, Message<String> message, Throwable failure) {

@@ -2,6 +2,7 @@ package dev.authbackup.common.rest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -43,6 +44,7 @@ public class StrictJsonInput implements ContextResolver<ObjectMapper> {
                 CoercionInputShape.Float);
         refuse(mapper, LogicalType.Enum, CoercionInputShape.Integer, CoercionInputShape.Float,
                 CoercionInputShape.Boolean);
+        mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS); // "kind": "0" is not the first kind either
         return mapper.registerModule(new SimpleModule("strict-strings").addDeserializer(String.class, new NoNul()));
     }
 

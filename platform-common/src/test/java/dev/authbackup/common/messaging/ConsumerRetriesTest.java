@@ -1,11 +1,19 @@
 package dev.authbackup.common.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -57,6 +65,34 @@ class ConsumerRetriesTest {
         assertEquals(3, attempts(n -> n <= 2 ? new IllegalStateException("deadlock") : null));
         GaveUp gaveUp = assertThrows(GaveUp.class, () -> attempts(n -> new IllegalStateException("a bug")));
         assertEquals(IdempotentConsumer.RETRIES + 1, gaveUp.attempts);
+    }
+
+    @Test
+    void everyAttemptRunsOnTheConsumersVertxContext() throws Exception {
+        // A back-off's timer fires on a worker thread; a Hibernate Reactive session opens only on a Vert.x context.
+        Vertx vertx = Vertx.vertx();
+        try {
+            Context context = vertx.getOrCreateContext();
+            List<Context> seen = new CopyOnWriteArrayList<>();
+            CompletableFuture<String> done = new CompletableFuture<>();
+            Uni<String> attempt = Uni.createFrom().item(() -> {
+                seen.add(Vertx.currentContext());
+                if (seen.size() <= 3) {
+                    throw seen.size() == 1 ? outage() : new IllegalStateException("a deadlock");
+                }
+                return "applied";
+            });
+            context.runOnContext(ignored -> IdempotentConsumer.retried(attempt, FAST)
+                    .subscribe().with(done::complete, done::completeExceptionally));
+            assertEquals("applied", done.get(30, TimeUnit.SECONDS));
+            assertEquals(4, seen.size());
+            // On a Vert.x event-loop context each time (a duplicate of the consumer's, whose local data a new
+            // transaction does not need), not on the worker thread the back-off's timer fired on.
+            seen.forEach(each -> assertTrue(each != null && each.isEventLoopContext(), "an attempt ran off a context"));
+            assertSame(context, seen.get(0));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
