@@ -50,15 +50,20 @@ class PersonalStepUpJourney {
         assertEquals(Map.of("valid", true, "deviceId", phoneB.deviceId()), verify(phoneB, codeB));
         assertEquals(false, verify(phoneB, codeB).get("valid"));
 
-        // A sign-in approval is pushed to both phones' keys; each answers it with a valid signature.
+        // A sign-in approval is pushed to both phones' keys; phone B approves it with a valid signature, and it is
+        // then pending on neither phone.
         Answer approval = phoneB.http().call("POST", phoneB.endpoints().notification() + "/v1/push-approvals",
                 phoneB.token(), null).expect(201);
         List<String> devices = new ArrayList<>();
         approval.body().get("devices").forEach(d -> devices.add(d.asText()));
         assertTrue(devices.containsAll(List.of(phoneA.deviceId(), phoneB.deviceId())), devices::toString);
         String id = approval.text("id");
+        List<String> pendingOnA = new ArrayList<>();
+        phoneA.pendingApprovals().expect(200).body().forEach(a -> pendingOnA.add(a.get("id").asText()));
+        assertTrue(pendingOnA.contains(id), "pushed to phone A too: " + pendingOnA);
         assertEquals("approved", phoneB.answerApproval(id, true).expect(200).text("status"));
-        assertEquals("approved", phoneA.answerApproval(id, true).expect(200).text("status"));
+        phoneA.pendingApprovals().expect(200).body().forEach(a -> assertNotEquals(id, a.get("id").asText(),
+                "approved on phone B, still pending on phone A"));
         System.out.printf("journey 2: %d ms in all; begin -> completed: phone A %d ms, phone B %d ms%n",
                 (System.nanoTime() - started) / 1_000_000, tookA, tookB);
     }
