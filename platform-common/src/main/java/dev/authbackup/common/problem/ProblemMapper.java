@@ -12,7 +12,6 @@ import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationExc
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -148,16 +147,9 @@ public class ProblemMapper {
     /** Every problem answer passes here, so each is counted by type: refusals by reason, per service. */
     Response.ResponseBuilder build(int status, String type, String title, String detail,
             Map<String, Object> extensions) {
-        registry.counter("authbackup.problems", "type", type, "status", Integer.toString(status)).increment();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", Problems.typeUri(type));
-        body.put("title", title);
-        body.put("status", status);
-        if (detail != null) {
-            body.put("detail", detail);
-        }
-        body.putAll(extensions);
-        return Response.status(status).type(Problems.MEDIA_TYPE).entity(body);
+        Problems.count(registry, status, type);
+        return Response.status(status).type(Problems.MEDIA_TYPE)
+                .entity(Problems.body(status, type, title, detail, extensions));
     }
 
     private static String path(JsonMappingException e) {

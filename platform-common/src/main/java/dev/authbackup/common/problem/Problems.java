@@ -1,5 +1,9 @@
 package dev.authbackup.common.problem;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** Problem types shared by every service, and the one place the problem type URI is built. */
 public final class Problems {
 
@@ -29,6 +33,28 @@ public final class Problems {
 
     public static String typeUri(String type) {
         return TYPE_BASE + type;
+    }
+
+    /**
+     * The RFC 9457 body of a problem answer: its members in order, then its extensions. Every answer a service
+     * writes, from the REST layer or from a route before it, is built here.
+     */
+    public static Map<String, Object> body(int status, String type, String title, String detail,
+            Map<String, Object> extensions) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", typeUri(type));
+        body.put("title", title);
+        body.put("status", status);
+        if (detail != null) {
+            body.put("detail", detail);
+        }
+        body.putAll(extensions);
+        return body;
+    }
+
+    /** Counts one problem answer by type and status ({@code authbackup_problems_total}): refusals by reason. */
+    public static void count(MeterRegistry registry, int status, String type) {
+        registry.counter("authbackup.problems", "type", type, "status", Integer.toString(status)).increment();
     }
 
     public static ProblemException notFound(String detail) {

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Tells a store outage (PostgreSQL refusing connections, restarting, or resetting them) from a bug: the first
- * is answered 503 with {@code Retry-After}, the second 500; a consumer waits out the first instead of dead-lettering. Connection failures are SQLSTATE class 08; a
- * server shutting down or starting up is 57P01–57P03.
+ * is answered 503 with {@code Retry-After}, the second 500; a consumer waits out the first instead of
+ * dead-lettering. Connection failures are SQLSTATE class 08; a server shutting down or starting up is 57P01–57P03.
  */
 public final class StoreOutage {
 

@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -40,11 +41,8 @@ public class OversizeBodies {
             return;
         }
         long max = limit.get().asLongValue();
-        String body = new JsonObject()
-                .put("type", Problems.typeUri(Problems.PAYLOAD_TOO_LARGE))
-                .put("title", "Payload too large")
-                .put("status", 413)
-                .put("detail", "The request body is larger than this service accepts (" + max / 1024 + " KiB).")
+        String body = new JsonObject(Problems.body(413, Problems.PAYLOAD_TOO_LARGE, "Payload too large",
+                "The request body is larger than this service accepts (" + max / 1024 + " KiB).", Map.of()))
                 .encode();
         // A body without a length (chunked) is read here, up to the limit; past it the body handler fails the
         // request with 413, which the failure handler below answers. The REST layer then reads the buffered body.
@@ -71,7 +69,7 @@ public class OversizeBodies {
     }
 
     private void answer(RoutingContext ctx, String body) {
-        registry.counter("authbackup.problems", "type", Problems.PAYLOAD_TOO_LARGE, "status", "413").increment();
+        Problems.count(registry, 413, Problems.PAYLOAD_TOO_LARGE);
         // The rest of the body is not read: close the connection once answered, as Quarkus does, instead of
         // draining it.
         ctx.response().setStatusCode(413)
