@@ -188,6 +188,18 @@ class BackupResourceTest {
     }
 
     @Test
+    void aMethodTheBackupDoesNotSupportIs405NamingTheOnesItDoes() {
+        TestIssuer.Token alice = TestIssuer.token();
+        given().header("Authorization", alice.bearer()).contentType("application/json").body("{}")
+                .post("/v1/backups/ios").then().statusCode(405).contentType("application/problem+json")
+                .header("Allow", "DELETE, GET, HEAD, OPTIONS, PUT")
+                .body("type", equalTo(PROBLEM + "method-not-allowed"));
+        given().header("Authorization", alice.bearer()).delete("/v1/backups/ios/restore").then().statusCode(405)
+                .header("Allow", "OPTIONS, POST");
+        assertEquals(0, versions(alice));
+    }
+
+    @Test
     void aValueOfTheWrongShapeOrTypeIsAProblemNotACoercionOrAFailure() {
         TestIssuer.Token alice = TestIssuer.token();
         List<Object[]> wrong = List.of(

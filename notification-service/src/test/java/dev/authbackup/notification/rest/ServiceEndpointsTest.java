@@ -49,7 +49,7 @@ class ServiceEndpointsTest {
         given().header("Authorization", token).get("/v1/no-such-thing").then().statusCode(404)
                 .contentType("application/problem+json").body("type", equalTo("https://authbackup.dev/problems/not-found"));
         given().header("Authorization", token).delete("/v1/time").then().statusCode(405)
-                .contentType("application/problem+json")
+                .contentType("application/problem+json").header("Allow", "GET, HEAD, OPTIONS")
                 .body("type", equalTo("https://authbackup.dev/problems/method-not-allowed"));
     }
 

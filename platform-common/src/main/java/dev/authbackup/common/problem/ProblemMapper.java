@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.authbackup.common.rest.AllowedMethods;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -11,7 +12,9 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,6 +30,8 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     private final MeterRegistry registry;
+    /** Read from the resource classes at the first 405. */
+    private volatile AllowedMethods allowed;
 
     public ProblemMapper(MeterRegistry registry) {
         this.registry = registry;
@@ -94,7 +99,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException json) {
             return json instanceof JsonMappingException mapping ? jsonMapping(mapping) : json(json);
@@ -108,8 +113,8 @@ public class ProblemMapper {
             case 403 -> build(403, Problems.FORBIDDEN, "Forbidden", "This account may not perform this operation.",
                     Map.of());
             case 404 -> build(404, Problems.NOT_FOUND, "Not found", "There is no such resource.", Map.of());
-            case 405 -> build(405, Problems.METHOD_NOT_ALLOWED, "Method not allowed",
-                    "This resource does not support that method.", Map.of());
+            case 405 -> withAllow(build(405, Problems.METHOD_NOT_ALLOWED, "Method not allowed",
+                    "This resource does not support that method.", Map.of()), e, uri);
             case 406 -> build(406, Problems.NOT_ACCEPTABLE, "Not acceptable",
                     "This resource cannot answer in the requested media type.", Map.of());
             case 413 -> build(413, Problems.PAYLOAD_TOO_LARGE, "Payload too large",
@@ -127,6 +132,21 @@ public class ProblemMapper {
             }
         });
         return builder.build();
+    }
+
+    /** A 405 names the methods the resource supports (RFC 9110 §15.5.6); the REST layer leaves that out. */
+    private Response.ResponseBuilder withAllow(Response.ResponseBuilder builder, WebApplicationException e,
+            UriInfo uri) {
+        if (!e.getResponse().getHeaders().containsKey(HttpHeaders.ALLOW)) {
+            if (allowed == null) {
+                allowed = AllowedMethods.ofThisApplication();
+            }
+            String methods = allowed.allow(uri.getPath());
+            if (!methods.isEmpty()) {
+                builder.header(HttpHeaders.ALLOW, methods);
+            }
+        }
+        return builder;
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
