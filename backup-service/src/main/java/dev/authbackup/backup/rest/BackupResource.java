@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** An account's backup in one storage location ({@code ios} or {@code android}). */
@@ -138,7 +139,9 @@ public class BackupResource {
     @GET
     @Path("/content")
     public Uni<Response> content(@PathParam("platform") String platform,
-            @QueryParam("recoveryId") @NotNull String recoveryId) {
+            // Required, but without it the answer is 404 no-release, as for any id that releases nothing (the contract).
+            @Parameter(required = true, description = "The recovery this device runs")
+            @QueryParam("recoveryId") String recoveryId) {
         Base64.Encoder base64 = Base64.getEncoder();
         return release.release(account.id(), Platform.fromPath(platform), recoveryId)
                 .map(released -> Response.ok(new BackupContent(released.version(),

@@ -180,7 +180,7 @@ class KeyReleaseTest {
         content(mallory, "ios", "not-a-uuid").statusCode(404);
         // alice: only on the platform of her recovery.
         content(alice, "android", recovery).statusCode(404);
-        get(alice, "/v1/backups/ios/content").statusCode(422).body("type", equalTo(PROBLEM + "validation-failed"));
+        get(alice, "/v1/backups/ios/content").statusCode(404).body("type", equalTo(PROBLEM + "no-release"));
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM release_audit WHERE recovery_id = ?", recovery));
 
         // An expired authorisation, and one whose recovery was cancelled, release nothing.
