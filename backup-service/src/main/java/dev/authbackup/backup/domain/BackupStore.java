@@ -32,6 +32,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /** Stores backup versions: preconditions, validation, envelope encryption and the event, in one transaction. */
@@ -70,6 +72,8 @@ public class BackupStore {
 
         /** What a weak tag expects: no version is ever it. */
         static final int NO_VERSION = -1;
+        /** A strong version tag: a quoted integer. */
+        private static final Pattern VERSION_TAG = Pattern.compile("\"([0-9]{1,9})\"");
 
         public static Precondition parse(String ifNoneMatch, String ifMatch) {
             if (ifMatch != null && !ifMatch.isBlank()) {
@@ -79,10 +83,11 @@ public class BackupStore {
                 if (weak) {
                     value = value.substring(2);
                 }
-                if (!value.matches("\"[0-9]{1,9}\"")) {
+                Matcher tag = VERSION_TAG.matcher(value);
+                if (!tag.matches()) {
                     throw Problems.malformed("If-Match must be a version tag such as \"3\", in quotes.");
                 }
-                return new Precondition(false, weak ? NO_VERSION : Integer.parseInt(value.substring(1, value.length() - 1)));
+                return new Precondition(false, weak ? NO_VERSION : Integer.parseInt(tag.group(1)));
             }
             if (ifNoneMatch != null && ifNoneMatch.trim().equals("*")) {
                 return new Precondition(true, null);

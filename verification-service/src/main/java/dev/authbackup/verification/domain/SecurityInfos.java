@@ -105,7 +105,7 @@ public class SecurityInfos {
         return Panache.withSession(() -> SecurityInfo.findOwned(id, account.value()))
                 .invoke(proof -> {
                     if (proof == null) {
-                        throw Problems.notFound("There is no security info with that id.");
+                        throw noSuchInfo();
                     }
                     if (proof.confirmed) {
                         throw VerificationProblems.alreadyConfirmed();
@@ -127,15 +127,22 @@ public class SecurityInfos {
                 .onFailure(ProblemException.class).call(e -> refused(account, Audit.SECURITY_INFO_CONFIRM, e, id));
     }
 
+    private static ProblemException noSuchInfo() {
+        return Problems.notFound("There is no security info with that id.");
+    }
+
+    /** After an update or delete of one proof: 404 when no row changed (another request changed it first). */
+    private static void stillThere(Number rowsChanged) {
+        if (rowsChanged.longValue() == 0) {
+            throw noSuchInfo();
+        }
+    }
+
     private Uni<SecurityInfo> confirmed(AccountId account, SecurityInfo proof) {
         OffsetDateTime now = now();
         return Panache.withTransaction(() -> SecurityInfo.update(
                         "confirmed = true, confirmedAt = ?1 where id = ?2 and confirmed = false", now, proof.id)
-                .invoke(updated -> {
-                    if (updated == 0) { // removed since it was read: no change, so no event
-                        throw Problems.notFound("There is no security info with that id.");
-                    }
-                })
+                .invoke(SecurityInfos::stillThere) // removed since it was read: no change, so no event
                 .call(() -> changed(account, proof, "confirmed", now))
                 .call(() -> audit.record(account.value(), Audit.SECURITY_INFO_CONFIRM, Audit.SUCCESS, null, proof.id, null)))
                 .map(ignored -> {
@@ -151,14 +158,11 @@ public class SecurityInfos {
         OffsetDateTime now = now();
         return Panache.withTransaction(() -> SecurityInfo.ofAccount(account.value()).flatMap(all -> {
                     SecurityInfo proof = all.stream().filter(p -> p.id.equals(id)).findFirst()
-                            .orElseThrow(() -> Problems.notFound("There is no security info with that id."));
+                            .orElseThrow(SecurityInfos::noSuchInfo);
                     List<SecurityInfo> others = all.stream().filter(p -> !p.id.equals(id)).toList();
                     return SecurityInfo.delete("id = ?1 and accountId = ?2", id, account.value())
-                            .invoke(deleted -> {
-                                if (deleted == 0) { // a concurrent removal deleted it first and told the others
-                                    throw Problems.notFound("There is no security info with that id.");
-                                }
-                            })
+                            // A concurrent removal deleted it first and told the others.
+                            .invoke(SecurityInfos::stillThere)
                             .call(() -> notifyOthers(account, others, proof, "security_info_removed", now))
                             .call(() -> changed(account, proof, "removed", now))
                             .call(() -> audit.record(account.value(), Audit.SECURITY_INFO_REMOVE, Audit.SUCCESS, null, id, null));
